@@ -1,0 +1,141 @@
+"""Reading cell values, and splitting digits that a crawler ran together.
+
+A crawl may print a row as `一、本年新收政府信息公开申请数量230 000023`: the seven cells 23, 0, 0,
+0, 0, 0, 23 with no separator. Such digits are split only where exactly one split is possible:
+every cell a number without leading zeros (a lone 0 is fine), signs only in signed columns,
+decimals only in money columns, a space always a boundary, and the table's own arithmetic
+(a 总计 equal to the sum of its parts) where the template has it. Otherwise the row is left
+unsplit and the model says so; we never guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+_INT = re.compile(r"^(?:0|[1-9]\d*)$")
+_SIGNED = re.compile(r"^-?(?:0|[1-9]\d*)$")
+_DECIMAL = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元|万)?$")
+_LOOSE_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元|万|%)?$")
+
+# A row's digits longer than this per expected cell are not worth trying to split.
+_MAX_DIGITS_PER_CELL = 16
+_MAX_SOLUTIONS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnKind:
+    decimal: bool = False
+    signed: bool = False
+
+    def accepts(self, text: str) -> bool:
+        if self.decimal:
+            return bool(_DECIMAL.match(text))
+        if self.signed:
+            return bool(_SIGNED.match(text))
+        return bool(_INT.match(text))
+
+
+def is_number_token(text: str) -> bool:
+    return text == "/" or bool(_LOOSE_NUMBER.match(text))
+
+
+def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
+    """(value, status) of one cell text. Status: ok | blank | slash | negative | decimal | text."""
+    t = text.strip()
+    if not t:
+        return None, "blank"
+    if t in ("/", "／", "-", "—", "无"):
+        return None, "slash"
+    unit = ""
+    for u in ("万元", "元", "万", "%"):
+        if t.endswith(u):
+            unit, t = u, t[: -len(u)]
+            break
+    t = t.replace(",", "")
+    try:
+        if "." in t:
+            v: float | int = float(t)
+            if not kind.decimal:
+                return v, "decimal"
+        else:
+            v = int(t)
+    except ValueError:
+        return None, "text"
+    if v < 0 and not kind.signed:
+        return v, "negative"
+    return v, "ok"
+
+
+def needs_split(tokens: Sequence[str], ncols: int) -> bool:
+    """True when the tokens cannot be read one per cell but could hide several cells."""
+    if len(tokens) >= ncols:
+        return False
+    return any(len(t.lstrip("-")) > 1 and t[0] not in "/" for t in tokens)
+
+
+def split_candidates(
+    tokens: Sequence[str], kinds: Sequence[ColumnKind], check: Callable[[list], bool] | None = None
+) -> list[list[tuple[int, int, int]]]:
+    """All ways to cut `tokens` into len(kinds) cells; each cell is (token index, start, end).
+
+    Only splits whose cells are all well-formed are returned, and, when `check` is given, only
+    those whose values pass it. At most _MAX_SOLUTIONS are returned.
+    """
+    ncols = len(kinds)
+    digits = sum(len(t) for t in tokens)
+    if digits > ncols * _MAX_DIGITS_PER_CELL or len(tokens) > ncols:
+        return []
+    out: list[list[tuple[int, int, int]]] = []
+    cur: list[tuple[int, int, int]] = []
+
+    def walk(ti: int, start: int) -> None:
+        if len(out) >= _MAX_SOLUTIONS:
+            return
+        col = len(cur)
+        if ti == len(tokens):
+            if col == ncols:
+                if check is None or check([_value(tokens[a][b:c]) for a, b, c in cur]):
+                    out.append(list(cur))
+            return
+        if col == ncols:
+            return
+        token = tokens[ti]
+        # cells still needed must fit in the tokens left (each token gives at least one cell)
+        if ncols - col < len(tokens) - ti:
+            return
+        for end in range(start + 1, len(token) + 1):
+            piece = token[start:end]
+            if not kinds[col].accepts(piece):
+                continue
+            cur.append((ti, start, end))
+            if end == len(token):
+                walk(ti + 1, 0)
+            else:
+                walk(ti, end)
+            cur.pop()
+
+    walk(0, 0)
+    return out
+
+
+def _value(text: str):
+    t = text
+    for u in ("万元", "元", "万"):
+        if t.endswith(u):
+            t = t[: -len(u)]
+            break
+    return float(t) if "." in t else int(t)
+
+
+def sum_check(groups: Sequence[tuple[Sequence[int], int]]) -> Callable[[list], bool]:
+    """A check that, for each (parts, total) index group, values[total] == sum(values[parts])."""
+
+    def check(values: list) -> bool:
+        for parts, total in groups:
+            if abs(sum(values[i] for i in parts) - values[total]) > 1e-9:
+                return False
+        return True
+
+    return check

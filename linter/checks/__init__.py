@@ -1,0 +1,25 @@
+"""The closed set of rule kinds: one checker class per kind, registered in KINDS."""
+
+from __future__ import annotations
+
+from ..rules import Rule, RuleError
+
+KINDS: dict[str, type] = {}
+
+
+def _register() -> None:
+    if KINDS:
+        return
+    from . import table_shape
+
+    for module in (table_shape,):
+        for cls in module.CHECKERS:
+            KINDS[cls.kind] = cls
+
+
+def compile_rule(rule: Rule) -> None:
+    _register()
+    cls = KINDS.get(rule.kind)
+    if cls is None:
+        raise RuleError(rule.source, f"{rule.id}.kind", f"未知的规则类型 {rule.kind!r},可选:{', '.join(sorted(KINDS))}")
+    rule.checker = cls(rule)

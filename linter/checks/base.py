@@ -1,0 +1,93 @@
+"""What every checker shares: parameter validation and making diagnostics from findings."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..diagnostic import Diagnostic, Fix, Related
+from ..model import Document
+from ..rules import Rule, RuleError
+from ..source import Span
+
+_MISSING = object()
+
+
+class Param:
+    """A declared rule parameter: its type, default and (optional) validation."""
+
+    def __init__(self, type_, default=_MISSING, doc: str = "", choices: tuple = ()):
+        self.type, self.default, self.doc, self.choices = type_, default, doc, choices
+
+    @property
+    def required(self) -> bool:
+        return self.default is _MISSING
+
+
+class Checker:
+    """One kind of rule. Subclasses declare `kind`, `params` and implement `check`."""
+
+    kind: str = ""
+    params: dict[str, Param] = {}
+    # placeholders a message of this kind may use
+    fields: frozenset = frozenset()
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.p: dict = {}
+        for key, value in rule.params.items():
+            if key not in self.params:
+                raise RuleError(rule.source, f"{rule.id}.params.{key}", f"{self.kind} 类规则没有这个参数")
+        for key, spec in self.params.items():
+            if key in rule.params:
+                value = rule.params[key]
+                ok = isinstance(value, spec.type) and not (spec.type in (int, float) and isinstance(value, bool))
+                if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+                    value, ok = float(value), True
+                if not ok:
+                    tname = getattr(spec.type, "__name__", str(spec.type))
+                    raise RuleError(rule.source, f"{rule.id}.params.{key}", f"类型应为 {tname}")
+                if spec.choices and value not in spec.choices:
+                    raise RuleError(rule.source, f"{rule.id}.params.{key}", f"可选值:{', '.join(map(str, spec.choices))}")
+                self.p[key] = value
+            elif spec.required:
+                raise RuleError(rule.source, f"{rule.id}.params.{key}", "缺少必填参数")
+            else:
+                self.p[key] = spec.default
+        unknown = rule.placeholders - self.fields
+        if unknown and self.fields:
+            raise RuleError(
+                rule.source,
+                f"{rule.id}.message",
+                f"消息中的占位符 {{{sorted(unknown)[0]}}} 不是 {self.kind} 类规则提供的(可用:{', '.join(sorted(self.fields))})",
+            )
+        self.setup()
+
+    def setup(self) -> None:
+        """Compile parameters (regexes, equations); raise RuleError on bad ones."""
+
+    def error(self, key: str, message: str) -> RuleError:
+        return RuleError(self.rule.source, f"{self.rule.id}.params.{key}", message)
+
+    def check(self, doc: Document) -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    def diag(
+        self,
+        doc: Document,
+        span: Span,
+        fix: Fix | None = None,
+        related: Iterable[Related] = (),
+        **fields,
+    ) -> Diagnostic:
+        r = self.rule
+        return Diagnostic(
+            rule=r.id,
+            category=r.category,
+            severity=r.severity,
+            message=r.format(**fields),
+            span=span,
+            path=doc.path,
+            fix=fix,
+            related=tuple(related),
+            name=r.name,
+        )

@@ -1,0 +1,96 @@
+"""Kind `table-shape`: a statistics table whose cells cannot all be read as the template wants."""
+
+from __future__ import annotations
+
+from ..model import Document
+from .base import Checker, Param
+from .common import column_name, row_name, table_name, tables
+
+CHECKS = (
+    "missing-cells",  # a row with fewer numbers than columns
+    "extra-cells",  # a row with more numbers than columns
+    "inseparable",  # digits run together that cannot be split in exactly one way
+    "split",  # digits run together, split in the only way the arithmetic allows
+    "absent-row",  # a template row not found
+    "unknown-row",  # numbers under a label that is no row of the template
+    "not-number",  # a cell that is not a non-negative integer (or a decimal amount)
+    "blank",  # an empty cell
+)
+
+
+class TableShape(Checker):
+    kind = "table-shape"
+    params = {
+        "check": Param(str, choices=CHECKS, doc="which shape problem this rule reports"),
+        "tables": Param(list, [], doc="limit to these tables (active, applications, review)"),
+    }
+    fields = frozenset({"table", "row", "column", "expected", "found", "raw", "value", "label", "values"})
+
+    def check(self, doc: Document):
+        what = self.p["check"]
+        for t in tables(doc, self.p["tables"]):
+            tname = table_name(t.key)
+            if what in ("missing-cells", "extra-cells", "inseparable", "split", "absent-row", "unknown-row"):
+                status = {
+                    "missing-cells": "missing_cells",
+                    "extra-cells": "extra_cells",
+                    "inseparable": "inseparable",
+                    "absent-row": "absent",
+                }.get(what)
+                for r in t.rows:
+                    if what == "unknown-row":
+                        if r.key is None and r.found and r.label:
+                            yield self.diag(doc, r.span, table=tname, label=r.label, raw=r.raw, found=r.found)
+                        continue
+                    if what == "split":
+                        if r.key and r.split == "sum" and r.status == "ok":
+                            cells = [c for (rk, _), c in t.cells.items() if rk == r.key]
+                            values = "、".join(c.raw for c in cells)
+                            span = cells[0].span if cells else r.span
+                            yield self.diag(doc, span, table=tname, row=row_name(t, r.key), raw=r.raw, values=values)
+                        continue
+                    if r.key is None or r.status != status:
+                        continue
+                    if what == "absent-row" and _covered(t, r.key):
+                        continue
+                    if what == "absent-row" and (t.key == "review" or not any(x.status != "absent" for x in t.rows)):
+                        continue  # a table with no row at all is reported once, not per row
+                    yield self.diag(
+                        doc,
+                        r.span,
+                        table=tname,
+                        row=row_name(t, r.key),
+                        expected=r.expected,
+                        found=r.found,
+                        raw=r.raw,
+                    )
+            elif what in ("not-number", "blank"):
+                for c in sorted(t.cells.values(), key=lambda c: (c.span.line, c.span.column)):
+                    if what == "blank" and c.status == "blank":
+                        yield self.diag(doc, c.span, table=tname, row=row_name(t, c.row), column=column_name(t, c.row, c.column))
+                    elif what == "not-number" and c.status in ("text", "negative", "decimal"):
+                        yield self.diag(
+                            doc,
+                            c.span,
+                            table=tname,
+                            row=row_name(t, c.row),
+                            column=column_name(t, c.row, c.column),
+                            value=c.raw,
+                        )
+
+
+def _covered(table, key: str) -> bool:
+    """An optional row, or a sub-row printed collapsed into its optional parent row
+    (the 2021 table 三 with (六)其他处理 as one row)."""
+    rt = table.template.row(key)
+    if rt is None or rt.optional:
+        return True
+    for other in table.template.rows:
+        if other.optional and key.startswith(other.key + "."):
+            m = table.row_match(other.key)
+            if m is not None and m.status != "absent":
+                return True
+    return False
+
+
+CHECKERS = (TableShape,)

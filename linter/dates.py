@@ -1,0 +1,57 @@
+"""Dates written in report text: `2022年1月20日`, `2022 年 1 月 20 日`, `2022-01-20`, `2022.1.20`."""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from .model import DateMention
+from .source import Span
+
+_CN_DATE = re.compile(r"(?<!\d)(\d{4})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日")
+_ISO_DATE = re.compile(r"(?<![\d.\-/])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+# A period "2021年1月1日至12月31日" (the second year may be left out).
+PERIOD = re.compile(
+    r"(\d{4})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日?[ \t]*(?:起)?[ \t]*(?:至|到|—|-|~|～)[ \t]*"
+    r"(?:(\d{4})[ \t]*年[ \t]*)?(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日"
+)
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def check(year: int, month: int, day: int) -> str:
+    """'' for a real date, else why not (Chinese, for messages)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"年份{year}不合理"
+    if not 1 <= month <= 12:
+        return f"月份{month}不存在"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"{year}年{month}月没有{day}日"
+    return ""
+
+
+def mention(raw: str, line: int, start: int, year: int, month: int, day: int) -> DateMention:
+    problem = check(year, month, day)
+    return DateMention(
+        raw=raw,
+        span=Span(line, start + 1, line, start + len(raw) + 1),
+        year=year,
+        month=month,
+        day=day,
+        valid=not problem,
+        problem=problem,
+    )
+
+
+def find_dates(text: str, line: int, col: int = 0) -> list[DateMention]:
+    """All dates on one line of text (`col` is the text's offset on its physical line)."""
+    out: list[DateMention] = []
+    if "年" in text:
+        for m in _CN_DATE.finditer(text):
+            out.append(mention(m.group(0), line, col + m.start(), int(m[1]), int(m[2]), int(m[3])))
+    if "-" in text or "/" in text or "." in text:
+        for m in _ISO_DATE.finditer(text):
+            out.append(mention(m.group(0), line, col + m.start(), int(m[1]), int(m[3]), int(m[4])))
+    out.sort(key=lambda d: d.span.column)
+    return out

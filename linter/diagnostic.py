@@ -1,0 +1,88 @@
+"""The one finding type shared by the CLI and the language server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .source import Span
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+CATEGORIES = (
+    "structure",
+    "arithmetic",
+    "table-shape",
+    "date",
+    "duplicate",
+    "consistency",
+    "format-version",
+    "typography",
+    "agency",
+    "syntax",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    span: Span
+    new_text: str
+
+    def to_dict(self) -> dict:
+        return {**self.span.to_dict(), "content": self.new_text}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    message: str  # what the fix does, in Chinese
+    edits: tuple[Edit, ...]
+    applicability: str = "safe"  # safe | unsafe
+
+    def to_dict(self) -> dict:
+        return {
+            "message": self.message,
+            "applicability": self.applicability,
+            "edits": [e.to_dict() for e in self.edits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    span: Span
+    message: str
+
+    def to_dict(self) -> dict:
+        return {**self.span.to_dict(), "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    rule: str
+    category: str
+    severity: str
+    message: str
+    span: Span
+    path: str = ""
+    fix: Fix | None = None
+    related: tuple[Related, ...] = field(default=())
+    name: str = ""  # the rule's name (kebab-case)
+
+    def sort_key(self) -> tuple:
+        s = self.span
+        return (self.path, s.line, s.column, self.rule, self.message)
+
+    def to_dict(self) -> dict:
+        s = self.span
+        return {
+            "path": self.path,
+            "line": s.line,
+            "column": s.column,
+            "end_line": s.end_line,
+            "end_column": s.end_column,
+            "rule": self.rule,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix.to_dict() if self.fix else None,
+            "related": [r.to_dict() for r in self.related],
+        }

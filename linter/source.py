@@ -1,0 +1,74 @@
+"""The text of one report: newline normalisation and 1-based line/column positions.
+
+Columns are counted in Unicode code points, 1-based, as in the JSON contract. The LSP
+converts them to UTF-16 in exactly one place (lsp/positions.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NEWLINES = re.compile(r"\r\n|\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range in the source: 1-based line and column, end exclusive (column after the last char)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line, "end_column": self.end_column}
+
+    def contains(self, other: "Span") -> bool:
+        return (self.line, self.column) <= (other.line, other.column) and (other.end_line, other.end_column) <= (
+            self.end_line,
+            self.end_column,
+        )
+
+
+class Source:
+    """Normalised text ("\\n" line ends, no BOM) with its lines."""
+
+    __slots__ = ("text", "lines", "had_bom", "newline")
+
+    def __init__(self, raw: str):
+        self.had_bom = raw.startswith("\ufeff")
+        if self.had_bom:
+            raw = raw[1:]
+        if "\r" in raw:
+            self.newline = "\r\n" if "\r\n" in raw else "\r"
+            raw = _NEWLINES.sub("\n", raw)
+        else:
+            self.newline = "\n"
+        self.text = raw
+        self.lines = raw.split("\n")
+
+    def line_text(self, line: int) -> str:
+        """Text of 1-based line `line` ("" when out of range)."""
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1]
+        return ""
+
+    def span_of_line(self, line: int, start: int = 0, end: int | None = None) -> Span:
+        """Span of 0-based columns [start, end) on 1-based `line`; end defaults to the line end."""
+        text = self.line_text(line)
+        if end is None:
+            end = len(text)
+        return Span(line, start + 1, line, end + 1)
+
+    def trimmed_span(self, line: int, start: int = 0, end: int | None = None) -> Span:
+        """Like span_of_line but without leading/trailing white space (falls back to the raw range)."""
+        text = self.line_text(line)
+        if end is None:
+            end = len(text)
+        seg = text[start:end]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if lead + trail >= len(seg):
+            return Span(line, start + 1, line, end + 1)
+        return Span(line, start + lead + 1, line, end - trail + 1)

@@ -1,0 +1,665 @@
+"""Interpret the lines of a statistics-table region into the official template grid.
+
+Real tables reach us flattened in many shapes: pipe rows (`规章 | 0 | 0 | 0 |`), one cell per
+line (with or without trailing pipes and blank lines between), whitespace-aligned PDF text
+with wrapped labels and page numbers, Markdown pipe tables whose labels were split off, and
+crawls with the cells run together. All of them are first reduced to one stream of *raw
+rows* — numbers with the label fragments around them — and the raw rows are then aligned
+with the template rows in order (a monotone alignment maximising label likeness), so that
+an unlabelled or garbled row is still placed by its neighbours, and a row with a missing cell
+is kept and marked instead of being shifted into the next row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import labels
+from . import lines as L
+from .cells import ColumnKind, is_number_token, needs_split, parse_value, split_candidates, sum_check
+from .lines import Line
+from .model import Cell, RowMatch, Table
+from .source import Source, Span
+from .templates import RowTemplate, TableTemplate
+
+# Characters a numeric tail may hold (digits, separators, signs, units).
+_TAIL_CHARS = set("0123456789 .,-+/\t\u3000\u00a0元万%")
+_WS = re.compile(r"[^ \t\u3000\u00a0]+")
+
+
+@dataclass(slots=True)
+class Frag:
+    """A piece of label text."""
+
+    text: str
+    line: int
+    start: int  # 0-based columns on the physical line
+    end: int
+
+
+@dataclass(slots=True)
+class Tok:
+    """A number as written (possibly several cells run together)."""
+
+    text: str
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class RawRow:
+    toks: list[Tok]
+    own: Frag | None = None  # the label on the same line (or the label line right before a run)
+    lead: list[Frag] = field(default_factory=list)  # group labels in earlier cells of its line
+    pre: list[Frag] = field(default_factory=list)  # other fragments since the previous row
+    post: list[Frag] = field(default_factory=list)  # fragments after it, before the next row
+    hard: bool = True  # the whole row stood on one line
+    attached: bool = False  # digits glued to the label (a crawl)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines → events
+
+
+def _split_tail(text: str) -> tuple[str, str, int, bool]:
+    """Split `text` into (label, numeric tail, tail start, attached)."""
+    i = len(text)
+    while i > 0 and text[i - 1] in _TAIL_CHARS:
+        i -= 1
+    tail = text[i:]
+    if not any(ch.isdigit() for ch in tail):
+        return text, "", len(text), False
+    # The tail must start with a number (not with a unit or a stray separator).
+    j = 0
+    while j < len(tail) and not (tail[j].isdigit() or (tail[j] in "-+" and j + 1 < len(tail) and tail[j + 1].isdigit())):
+        j += 1
+    i += j
+    tail = text[i:]
+    label = text[:i]
+    attached = bool(label) and not label[-1].isspace()
+    if attached and label and label[-1] in "第":
+        return text, "", len(text), False
+    return label, tail, i, attached
+
+
+def _tokens(text: str, offset: int, line: int) -> list[Tok]:
+    return [Tok(m.group(), line, offset + m.start(), offset + m.end()) for m in _WS.finditer(text)]
+
+
+@dataclass(slots=True)
+class _Event:
+    kind: str  # frag | soft | hard | end
+    frag: Frag | None = None
+    tok: Tok | None = None
+    row: RawRow | None = None
+
+
+def _line_events(line: Line) -> list[_Event]:
+    kind, text, ln, col = line.kind, line.text, line.lineno, line.col
+    if kind in (L.BLANK, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING):
+        return []
+    if kind == L.PIPE_ROW:
+        return _pipe_events(text, ln, col)
+    if kind == L.NUMBER_LINE:
+        toks = _tokens(text, col, ln)
+        if len(toks) == 1:
+            return [_Event("soft", tok=toks[0])]
+        return [_Event("hard", row=RawRow(toks))]
+    label, tail, at, attached = _split_tail(text)
+    if tail:
+        toks = _tokens(tail, col + at, ln)
+        frag = None
+        if label.strip():
+            lead = len(label) - len(label.lstrip())
+            frag = Frag(label.strip(), ln, col + lead, col + len(label.rstrip()))
+        return [_Event("hard", row=RawRow(toks, own=frag, attached=attached))]
+    if not text.strip():
+        return []
+    lead = len(text) - len(text.lstrip())
+    return [_Event("frag", frag=Frag(text.strip(), ln, col + lead, col + len(text.rstrip())))]
+
+
+def _pipe_events(text: str, ln: int, col: int) -> list[_Event]:
+    parts: list[tuple[str, int]] = []
+    pos = 0
+    for piece in text.split("|"):
+        parts.append((piece, pos))
+        pos += len(piece) + 1
+    markdown = text.lstrip().startswith("|")
+    if markdown:
+        parts = parts[1:]
+        if text.rstrip().endswith("|"):
+            parts = parts[:-1]
+    cells: list[tuple[str, int, int]] = []  # stripped text, start, end (0-based on line)
+    marker = False
+    seen = False
+    for i, (piece, start) in enumerate(parts):
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            cells.append((stripped, col + start + lead, col + start + lead + len(stripped)))
+            seen = True
+        elif markdown:
+            cells.append(("", col + start, col + start + len(piece)))
+        elif i < len(parts) - 1 or not seen:
+            marker = True  # "0 | |", "|||": an empty cell outside Markdown ends a row
+    events: list[_Event] = []
+    if markdown:
+        frags = [c for c in cells if c[0] and not is_number_token(c[0])]
+        nums = [c for c in cells if not c[0] or is_number_token(c[0])]
+        # A Markdown row's empty cells count as blank cells only after its first number.
+        first_num = next((k for k, c in enumerate(cells) if c[0] and is_number_token(c[0])), None)
+        if first_num is None:
+            for f in frags:
+                events.append(_Event("frag", frag=Frag(f[0], ln, f[1], f[2])))
+            return events
+        toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first_num:] if not c[0] or is_number_token(c[0])]
+        own_frags = [c for c in cells[:first_num] if c[0]]
+        events.append(_Event("hard", row=_labelled_row(toks, own_frags, ln)))
+        return events
+    nums = [c for c in cells if is_number_token(c[0])]
+    if len(cells) >= 2 and nums:
+        first = next(k for k, c in enumerate(cells) if is_number_token(c[0]))
+        toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first:] if is_number_token(c[0])]
+        events.append(_Event("hard", row=_labelled_row(toks, cells[:first], ln)))
+    else:
+        for c in cells:
+            if is_number_token(c[0]):
+                events.append(_Event("soft", tok=Tok(c[0], ln, c[1], c[2])))
+            else:
+                events.append(_Event("frag", frag=Frag(c[0], ln, c[1], c[2])))
+    if marker:
+        events.append(_Event("end"))
+    return events
+
+
+def _labelled_row(toks: list[Tok], label_cells: list[tuple[str, int, int]], ln: int) -> RawRow:
+    """A row whose label cells precede its numbers: the last one is its own label, earlier
+    ones are group labels (`三、本年度办理结果 | (一)予以公开 | 0 | …`)."""
+    frags = [Frag(c[0], ln, c[1], c[2]) for c in label_cells if c[0]]
+    if not frags:
+        return RawRow(toks)
+    return RawRow(toks, own=frags[-1], lead=frags[:-1])
+
+
+def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[Tok]]:
+    """Group the region's lines into raw rows. Returns (rows, stray numbers dropped as noise).
+
+    `run_width`: when > 0, a run of one-cell-per-line numbers that is a multiple of it with
+    no label in between is cut into rows of that width.
+    """
+    events: list[_Event] = []
+    for line in lines:
+        events.extend(_line_events(line))
+    hard = sum(1 for e in events if e.kind == "hard")
+    soft = sum(1 for e in events if e.kind == "soft")
+    rows_mode = hard >= 3 and hard >= soft
+    rows: list[RawRow] = []
+    strays: list[Tok] = []
+    pending: list[Frag] = []
+    run: list[Tok] = []
+    run_label: Frag | None = None
+    run_pre: list[Frag] = []
+
+    def close_row(row: RawRow) -> None:
+        if rows:
+            rows[-1].post = list(pending)
+        rows.append(row)
+
+    def flush_run() -> None:
+        nonlocal run, run_label, run_pre
+        if not run:
+            return
+        chunks = [run]
+        if run_width and len(run) > run_width and len(run) % run_width == 0:
+            chunks = [run[i : i + run_width] for i in range(0, len(run), run_width)]
+        for k, chunk in enumerate(chunks):
+            row = RawRow(list(chunk), own=run_label if k == 0 else None, pre=run_pre if k == 0 else [], hard=False)
+            if rows and k == 0:
+                rows[-1].post = list(run_pre) + ([run_label] if run_label else [])
+            rows.append(row)
+        run, run_label, run_pre = [], None, []
+
+    for e in events:
+        if e.kind == "frag":
+            if run:
+                flush_run()
+                pending.clear()
+            pending.append(e.frag)
+        elif e.kind == "soft":
+            if rows_mode:
+                strays.append(e.tok)
+                continue
+            if not run:
+                run_label = pending[-1] if pending else None
+                run_pre = pending[:-1]
+                if rows and (pending):
+                    rows[-1].post = list(pending)
+                pending = []
+            run.append(e.tok)
+        elif e.kind == "end":
+            flush_run()
+        else:  # hard
+            flush_run()
+            row = e.row
+            row.pre = list(pending) + row.lead
+            if rows:
+                rows[-1].post = list(pending)
+            rows.append(row)
+            pending = []
+    flush_run()
+    if rows and pending:
+        rows[-1].post = list(pending)
+    return rows, strays
+
+
+# ---------------------------------------------------------------------------------------------
+# Alignment of raw rows with template rows
+
+
+
+def _template_cores(rows: tuple[RowTemplate, ...]) -> list[list[str]]:
+    out = []
+    for r in rows:
+        cores = [labels.core(r.label)] + [labels.core(a) for a in r.aliases]
+        out.append([c for c in cores if c])
+    return out
+
+
+def _label_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) -> list[float]:
+    """Likeness of the raw row's label context to each template row."""
+    n = len(cores)
+    if raw.own is not None:
+        own_core = labels.core(raw.own.text)
+        hit = exact.get(own_core)
+        if hit is not None:
+            out = [0.0] * n
+            out[hit] = 1.0
+            return out
+    else:
+        own_core = ""
+    candidates: list[tuple[str, float]] = []
+    pre = [labels.core(f.text) for f in raw.pre[-3:]]
+    post = [labels.core(f.text) for f in raw.post[:2]]
+    if own_core:
+        candidates.append((own_core, 1.0))
+    pre_join = "".join(pre[-2:])
+    post_join = "".join(post[:1])
+    if pre_join:
+        candidates.append((pre_join + own_core, 0.95))
+    if post_join and own_core:
+        candidates.append((own_core + post_join, 0.95))
+    if pre_join and post_join:
+        candidates.append((pre_join + own_core + post_join, 0.9))
+    candidates.extend((p, 0.85) for p in pre if p)
+    candidates.extend((p, 0.75) for p in post if p)
+    scores = [0.0] * n
+    for j, cands in enumerate(cores):
+        best = 0.0
+        for text, weight in candidates:
+            if weight * 1.0 <= best:
+                continue
+            for c in cands:
+                s = labels.similarity(text, c) * weight
+                if s > best:
+                    best = s
+        scores[j] = best
+    return scores
+
+
+def _count_fits(raw: RawRow, ncols: int) -> bool:
+    texts = [t.text for t in raw.toks]
+    n = len(texts)
+    if n == ncols:
+        return True
+    if n > ncols:
+        return all(not t for t in texts[ncols:])  # trailing blank Markdown cells
+    return needs_split(texts, ncols)
+
+
+def _own_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) -> list[float]:
+    """Likeness of the row's own label (same line, or the line right before a run) alone."""
+    n = len(cores)
+    out = [0.0] * n
+    if raw.own is None:
+        return out
+    c = labels.core(raw.own.text)
+    hit = exact.get(c)
+    if hit is not None:
+        out[hit] = 1.0
+        return out
+    for j, cands in enumerate(cores):
+        out[j] = max(labels.similarity(c, x) for x in cands) if cands else 0.0
+    return out
+
+
+ANCHOR = 0.85  # an own label this close to a template row places the row by itself
+LABEL_MIN = 0.7  # below this a label says nothing about which row it is
+
+
+def _furniture(trows: tuple[RowTemplate, ...]) -> list[str]:
+    """Cores of the texts a table holds besides row labels: column headers, group labels."""
+    out = {"信息内容", "申请人情况", "法人或其他组织"}
+    for r in trows:
+        out.update(labels.core(c.label) for c in r.columns)
+        if r.parent:
+            out.add(labels.core(r.parent))
+    return [x for x in out if x]
+
+
+def _is_furniture(text: str, furniture: list[str]) -> bool:
+    c = labels.core(text)
+    if not c or c.startswith("第二十条") or len(c) <= 2:
+        return True
+    return any(labels.similarity(c, f) >= 0.8 or (len(c) >= 4 and c in f) for f in furniture)
+
+
+def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tuple[int, int, float]], float]:
+    """Match raw rows to template rows: list of (raw index, template index, score), total score.
+
+    First every row whose own label clearly names a template row is placed there, in any
+    order (sub-tables of table 二 are printed in varying order). The rows left over are then
+    placed in order within the gaps between those anchors, by their label context or, with
+    no usable label, by position alone.
+    """
+    cores = _template_cores(trows)
+    exact: dict[str, int] = {}
+    for j, cands in enumerate(cores):
+        for c in cands:
+            exact.setdefault(c, j)
+    n, m = len(raws), len(trows)
+    own = [_own_scores(r, cores, exact) for r in raws]
+    furniture = _furniture(trows)
+    # A row with a label of its own that names no template row (and is no column header
+    # or group label, which one-cell-per-line tables put right before a row) is never placed
+    # by position: it is an unknown row.
+    foreign = [
+        r.own is not None
+        and max(own[i], default=0.0) < LABEL_MIN
+        and not _is_furniture(r.own.text, furniture)
+        and max(_label_scores(r, cores, {}), default=0.0) < LABEL_MIN
+        for i, r in enumerate(raws)
+    ]
+    ranked = sorted(
+        ((own[i][j], i, j) for i in range(n) for j in range(m) if own[i][j] >= ANCHOR),
+        key=lambda x: (-x[0], x[1], x[2]),
+    )
+    placed: dict[int, tuple[int, float]] = {}
+    taken: set[int] = set()
+    for s, i, j in ranked:
+        if i in placed or j in taken:
+            continue
+        if trows[j].optional and s < 1.0:
+            continue
+        placed[i] = (j, s)
+        taken.add(j)
+    pairs = [(i, j, s) for i, (j, s) in placed.items()]
+    # Gaps between anchors, in raw order.
+    anchors = sorted(placed.items())
+    bounds = [(-1, -1)] + [(i, j) for i, (j, _) in anchors] + [(n, m)]
+    for (ai, aj), (bi, bj) in zip(bounds, bounds[1:]):
+        gap_raws = [i for i in range(ai + 1, bi) if max(own[i], default=0.0) < ANCHOR and not foreign[i]]
+        if not gap_raws:
+            continue
+        if aj < bj:
+            gap_t = [j for j in range(aj + 1, bj) if j not in taken]
+        else:
+            gap_t = [j for j in range(m) if j not in taken]
+        if not gap_t:
+            continue
+        sub = _gap_align([raws[i] for i in gap_raws], [trows[j] for j in gap_t], [cores[j] for j in gap_t], exact)
+        for gi, gj, s in sub:
+            pairs.append((gap_raws[gi], gap_t[gj], s))
+            taken.add(gap_t[gj])
+    pairs.sort()
+    return pairs, sum(s for _, _, s in pairs)
+
+
+def _gap_align(
+    raws: list[RawRow], trows: list[RowTemplate], cores: list[list[str]], exact: dict[str, int]
+) -> list[tuple[int, int, float]]:
+    """Monotone alignment (dynamic programming) of the rows of one gap."""
+    n, m = len(raws), len(trows)
+    score = [[0.0] * m for _ in range(n)]
+    for i, raw in enumerate(raws):
+        ls = _label_scores(raw, cores, {})
+        for j, t in enumerate(trows):
+            # Placing every row that fits comes first (a gap of three unlabelled rows and three
+            # free template rows is filled in order); label likeness then decides among the
+            # ways to do so. An optional template row is filled only when nothing else fits.
+            fits = _count_fits(raw, len(t.columns))
+            label = ls[j] if ls[j] >= LABEL_MIN else 0.0
+            s = (1.0 if fits else 0.0) + 0.5 * label
+            if t.optional:
+                s *= 0.4
+            score[i][j] = s
+    f = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        fi, fp = f[i], f[i - 1]
+        si = score[i - 1]
+        for j in range(1, m + 1):
+            best = fp[j] if fp[j] >= fi[j - 1] else fi[j - 1]
+            s = si[j - 1]
+            if s > 0 and fp[j - 1] + s > best:
+                best = fp[j - 1] + s
+            fi[j] = best
+    pairs: list[tuple[int, int, float]] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        s = score[i - 1][j - 1]
+        if s > 0 and abs(f[i][j] - (f[i - 1][j - 1] + s)) < 1e-12:
+            pairs.append((i - 1, j - 1, s))
+            i, j = i - 1, j - 1
+        elif abs(f[i][j] - f[i - 1][j]) < 1e-12:
+            i -= 1
+        else:
+            j -= 1
+    pairs.reverse()
+    return pairs
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells of one matched row
+
+
+def _kinds(trow: RowTemplate) -> list[ColumnKind]:
+    return [ColumnKind(decimal=c.decimal, signed=c.signed) for c in trow.columns]
+
+
+def _span(tok: Tok, a: int = 0, b: int | None = None) -> Span:
+    start = tok.start + a
+    end = tok.end if b is None else tok.start + b
+    return Span(tok.line, start + 1, tok.line, end + 1)
+
+
+def _row_check(table_key: str, ncols: int):
+    if table_key == "applications" and ncols == 7:
+        return sum_check([((0, 1, 2, 3, 4, 5), 6)])
+    if table_key == "review" and ncols == 15:
+        return sum_check([((0, 1, 2, 3), 4), ((5, 6, 7, 8), 9), ((10, 11, 12, 13), 14)])
+    return None
+
+
+def _fill(
+    table_key: str,
+    key_cols: list[tuple[str, str]],
+    kinds: list[ColumnKind],
+    toks: list[Tok],
+) -> tuple[list[Cell] | None, str, str]:
+    """Cells for `key_cols` from `toks`. Returns (cells or None, status, split)."""
+    ncols = len(kinds)
+    texts = [t.text for t in toks]
+    if len(texts) > ncols and all(not t for t in texts[ncols:]):
+        toks, texts = toks[:ncols], texts[:ncols]
+    if len(texts) == ncols:
+        cells = []
+        for (rk, ck), kind, tok in zip(key_cols, kinds, toks):
+            value, status = parse_value(tok.text, kind)
+            cells.append(Cell(rk, ck, value, tok.text, _span(tok) if tok.text else _span(tok), status))
+        return cells, "ok", ""
+    if len(texts) > ncols:
+        return None, "extra_cells", ""
+    if not needs_split(texts, ncols):
+        return None, "missing_cells", ""
+    check = _row_check(table_key, ncols)
+    plain = split_candidates(texts, kinds)
+    sols = plain
+    split = "unique"
+    if len(plain) != 1 and check is not None:
+        sols = split_candidates(texts, kinds, check)
+        split = "sum"
+    if len(sols) != 1:
+        return None, "inseparable", ""
+    cells = []
+    for (rk, ck), kind, (ti, a, b) in zip(key_cols, kinds, sols[0]):
+        tok = toks[ti]
+        piece = tok.text[a:b]
+        value, status = parse_value(piece, kind)
+        cells.append(Cell(rk, ck, value, piece, _span(tok, a, b), status, inferred=True))
+    return cells, "ok", split
+
+
+def _raw_span(raw: RawRow) -> Span:
+    if raw.own is not None:
+        return Span(raw.own.line, raw.own.start + 1, raw.own.line, raw.own.end + 1)
+    if raw.toks:
+        t = raw.toks[0]
+        return Span(t.line, t.start + 1, t.line, t.end + 1)
+    return Span(1, 1, 1, 1)
+
+
+def _match_from(raw: RawRow, key: str | None, score: float) -> RowMatch:
+    return RowMatch(
+        key=key,
+        label=raw.own.text if raw.own else "",
+        span=_raw_span(raw),
+        score=score,
+        found=len([t for t in raw.toks if t.text]),
+        raw=" ".join(t.text for t in raw.toks),
+        values=[t.text for t in raw.toks],
+        line=raw.toks[0].line if raw.toks else (raw.own.line if raw.own else 0),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+@dataclass(slots=True)
+class Interpretation:
+    table: Table
+    score: float  # alignment total, to compare formats
+    header_hits: int  # format-specific column headers seen
+
+
+def _header_hits(template: TableTemplate, lines: list[Line], other: TableTemplate | None) -> int:
+    """How many of this format's own column labels (absent from the other format) appear."""
+    if other is None:
+        return 0
+    mine = {labels.core(c.label) for g in template.groups for c in g.columns}
+    theirs = {labels.core(c.label) for g in other.groups for c in g.columns}
+    own = [w for w in mine - theirs if len(w) >= 4]
+    mine_rows = {labels.core(r.label) for r in template.rows if not r.optional}
+    their_rows = {labels.core(r.label) for r in other.rows if not r.optional}
+    own += [w for w in mine_rows - their_rows if len(w) >= 4]
+    text = labels.normalize("".join(l.text for l in lines))
+    return sum(1 for w in own if w in text)
+
+
+def interpret(
+    table_template: TableTemplate,
+    lines: list[Line],
+    source: Source,
+    section: int | None,
+    other: TableTemplate | None = None,
+) -> Interpretation:
+    """Interpret the region `lines` as `table_template`."""
+    first = next((l for l in lines if l.kind != L.BLANK), lines[0] if lines else None)
+    last = next((l for l in reversed(lines) if l.kind != L.BLANK), first)
+    if first is None:
+        span = Span(1, 1, 1, 1)
+    else:
+        span = Span(first.lineno, first.col + 1, last.lineno, last.col + len(last.text) + 1)
+    table = Table(table_template.key, table_template, span, section)
+    hits = _header_hits(table_template, lines, other)
+    if table_template.key == "review":
+        _interpret_flattened(table, lines)
+        return Interpretation(table, 1.0 if table.cells else 0.0, hits)
+    run_width = 7 if table_template.key == "applications" else 0
+    raws, _strays = raw_rows(lines, run_width)
+    trows = table_template.rows
+    pairs, total = _align(raws, trows)
+    matched_raw = {i for i, _, _ in pairs}
+    matched_t = {j: (i, s) for i, j, s in pairs}
+    order: list[tuple[int, RowMatch]] = []
+    for i, j, s in pairs:
+        raw, trow = raws[i], trows[j]
+        m = _match_from(raw, trow.key, s)
+        m.expected = len(trow.columns)
+        cells, status, split = _fill(
+            table_template.key, [(trow.key, c.key) for c in trow.columns], _kinds(trow), raw.toks
+        )
+        m.status, m.split = status, split
+        if cells is not None:
+            for c in cells:
+                table.cells[(c.row, c.column)] = c
+        order.append((i, m))
+    for i, raw in enumerate(raws):
+        if i not in matched_raw:
+            order.append((i, _match_from(raw, None, 0.0)))
+    order.sort(key=lambda x: x[0])
+    table.rows = [m for _, m in order]
+    for j, trow in enumerate(trows):
+        if j not in matched_t and not trow.optional:
+            table.rows.append(
+                RowMatch(key=trow.key, label="", span=span, score=0.0, status="absent", expected=len(trow.columns))
+            )
+    return Interpretation(table, total, hits)
+
+
+def _interpret_flattened(table: Table, lines: list[Line]) -> None:
+    """Table 四: fifteen numbers, the rows one after the other, usually on one line."""
+    template = table.template
+    trows = template.rows
+    cols = template.groups[0].columns
+    ncols = len(trows) * len(cols)
+    toks: list[Tok] = []
+    label_line = 0
+    for line in lines:
+        for e in _line_events(line):
+            if e.kind == "soft":
+                toks.append(e.tok)
+            elif e.kind == "hard":
+                toks.extend(t for t in e.row.toks if t.text)
+            elif e.kind == "frag" and toks and len(toks) >= ncols:
+                break
+        if len(toks) >= ncols:
+            break
+        if not label_line and line.kind != L.BLANK:
+            label_line = line.lineno
+    key_cols = [(r.key, c.key) for r in trows for c in cols]
+    kinds = [ColumnKind(decimal=c.decimal, signed=c.signed) for _ in trows for c in cols]
+    cells, status, split = _fill(table.key, key_cols, kinds, toks)
+    for k, trow in enumerate(trows):
+        row_toks = toks[k * len(cols) : (k + 1) * len(cols)] if cells is not None else toks
+        anchor = row_toks[0] if row_toks else None
+        span = _span(anchor) if anchor else table.span
+        m = RowMatch(
+            key=trow.key,
+            label=trow.short,
+            span=span,
+            score=1.0,
+            status=status if toks else "absent",
+            expected=len(cols),
+            found=len(row_toks) if cells is not None else len(toks),
+            raw=" ".join(t.text for t in toks),
+            split=split,
+            values=[t.text for t in row_toks],
+            line=anchor.line if anchor else 0,
+        )
+        table.rows.append(m)
+    if cells is not None:
+        for c in cells:
+            table.cells[(c.row, c.column)] = c

@@ -1,0 +1,54 @@
+"""A wheel built from the repository, installed (not editable) into a fresh venv, lints a report.
+
+grammar/ and rules/ live outside the Python package; this proves the build carries them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, corpus_files
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_lints(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    wheels = list(dist.glob("xxgk_lint-*.whl"))
+    assert len(wheels) == 1
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    py = bindir / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "-q", str(wheels[0])], check=True, timeout=900)
+    report = next(p for p in corpus_files() if p.name.startswith("002_"))
+    # Run from an empty folder so that nothing from the checkout can be imported.
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    proc = subprocess.run(
+        [str(bindir / "xxgk-lint"), "check", "--isolated", "--format", "json", str(report)],
+        capture_output=True,
+        cwd=work,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert proc.returncode == 1, proc.stderr.decode()
+    found = json.loads(proc.stdout)
+    assert any(d["rule"] == "XG301" and d["line"] == 147 for d in found)
+    where = subprocess.run(
+        [str(py), "-c", "import linter.resources as r; print(r.grammar_dir())"],
+        capture_output=True, cwd=work, text=True, check=True,
+    ).stdout.strip()
+    assert "_data" in where and Path(where).is_dir()
