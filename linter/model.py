@@ -138,6 +138,19 @@ class Table:
                 return r
         return None
 
+    def is_covered(self, key: str) -> bool:
+        """True for a row the report may leave out: an optional row, or a sub-row printed
+        collapsed into its optional parent (the 2021 table 三 with (六)其他处理 as one row)."""
+        rt = self.template.row(key)
+        if rt is None or rt.optional:
+            return True
+        for other in self.template.rows:
+            if other.optional and key.startswith(other.key + "."):
+                m = self.row_match(other.key)
+                if m is not None and m.status != "absent":
+                    return True
+        return False
+
     def row_template(self, key: str) -> RowTemplate | None:
         return self.template.row(key)
 

@@ -10,9 +10,9 @@ KINDS: dict[str, type] = {}
 def _register() -> None:
     if KINDS:
         return
-    from . import table_shape
+    from . import equation, table_shape
 
-    for module in (table_shape,):
+    for module in (table_shape, equation):
         for cls in module.CHECKERS:
             KINDS[cls.kind] = cls
 

@@ -51,7 +51,7 @@ class TableShape(Checker):
                         continue
                     if r.key is None or r.status != status:
                         continue
-                    if what == "absent-row" and _covered(t, r.key):
+                    if what == "absent-row" and t.is_covered(r.key):
                         continue
                     if what == "absent-row" and (t.key == "review" or not any(x.status != "absent" for x in t.rows)):
                         continue  # a table with no row at all is reported once, not per row
@@ -77,20 +77,6 @@ class TableShape(Checker):
                             column=column_name(t, c.row, c.column),
                             value=c.raw,
                         )
-
-
-def _covered(table, key: str) -> bool:
-    """An optional row, or a sub-row printed collapsed into its optional parent row
-    (the 2021 table 三 with (六)其他处理 as one row)."""
-    rt = table.template.row(key)
-    if rt is None or rt.optional:
-        return True
-    for other in table.template.rows:
-        if other.optional and key.startswith(other.key + "."):
-            m = table.row_match(other.key)
-            if m is not None and m.status != "absent":
-                return True
-    return False
 
 
 CHECKERS = (TableShape,)

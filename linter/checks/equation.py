@@ -1,0 +1,221 @@
+"""Kind `equation`: table arithmetic (勾稽关系) declared over the template's keys.
+
+    each = "column", equation = "new + carried_over == result.total + carried_forward"
+
+is checked once per column (names are row keys); `each = "row"` once per row (names are
+column keys). A finding shows the equation with its numbers — `一+二 ≠ (七)+四:27 + 0 ≠
+26 + 2(自然人列)` — sits on the first cell of the left side, and lists every cell involved as a
+related location. Cells that could not be read (a row with a missing cell, digits that could
+not be split) make the equation unknown, never wrong: table-shape rules report those.
+"""
+
+from __future__ import annotations
+
+from .. import templates
+from ..diagnostic import Related
+from ..equations import Equation, EquationError, Term, parse
+from ..model import Document, Table
+from .base import Checker, Param
+from .common import table_name
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.6f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+class EquationCheck(Checker):
+    kind = "equation"
+    params = {
+        "table": Param(str, choices=("active", "applications", "review")),
+        "each": Param(str, choices=("row", "column")),
+        "equation": Param(str),
+        "only": Param(list, [], doc="glob patterns of the rows (each=row) or columns (each=column) to check"),
+        "tolerance": Param(float, 0.0, doc="allowed difference (money columns)"),
+    }
+    fields = frozenset(
+        {"table", "lhs", "rhs", "lhs_values", "rhs_values", "lhs_total", "rhs_total", "scope", "equation"}
+    )
+
+    def setup(self) -> None:
+        try:
+            self.eq: Equation = parse(self.p["equation"])
+        except EquationError as exc:
+            raise self.error("equation", str(exc)) from None
+        # Every name must exist in at least one official format's template.
+        known: set[str] = set()
+        for fmt in templates.formats().values():
+            t = fmt.tables[self.p["table"]]
+            if self.p["each"] == "column":
+                known.update(r.key for r in t.rows)
+            else:
+                known.update(c.key for g in t.groups for c in g.columns)
+        for term in self.eq.terms:
+            if term.kind == "name" and term.value not in known:
+                raise self.error("equation", f"“{term.value}”不是{self.p['table']}表格模板中的键")
+            if term.kind == "sum" and not term.keys(sorted(known)):
+                raise self.error("equation", f"sum({term.value}) 匹配不到{self.p['table']}表格模板中的任何键")
+
+    # -----------------------------------------------------------------------------------------
+
+    def check(self, doc: Document):
+        table = doc.tables.get(self.p["table"])
+        if table is None or not table.cells:
+            return
+        import fnmatch
+
+        only = self.p["only"]
+        if self.p["each"] == "column":
+            scopes = []
+            for g in table.template.groups:
+                for c in g.columns:
+                    if c.key not in scopes:
+                        scopes.append(c.key)
+        else:
+            scopes = [r.key for r in table.template.rows]
+        if only:
+            scopes = [s for s in scopes if any(fnmatch.fnmatchcase(s, p) for p in only)]
+        for scope in scopes:
+            found = self._check_scope(doc, table, scope)
+            if found is not None:
+                yield found
+
+    def _refs(self, table: Table, term: Term, scope: str) -> list[tuple[str, str]] | None:
+        """(row, column) cells of a term in this scope; None when the term cannot be evaluated."""
+        if self.p["each"] == "column":
+            rows = [r for r in table.template.rows if any(c.key == scope for c in r.columns)]
+            keys = term.keys([r.key for r in rows])
+            if term.kind == "name" and not keys:
+                return None
+            out = []
+            for key in keys:
+                if (key, scope) in table.cells:
+                    out.append((key, scope))
+                elif not table.is_covered(key):
+                    return None
+            return out
+        rt = table.template.row(scope)
+        if rt is None:
+            return None
+        keys = term.keys([c.key for c in rt.columns])
+        if term.kind == "name" and not keys:
+            return None
+        out = []
+        for key in keys:
+            if (scope, key) not in table.cells:
+                return None
+            out.append((scope, key))
+        return out
+
+    def _side(self, table: Table, terms: tuple[Term, ...], scope: str):
+        labels, values, cells, total = [], [], [], 0
+        for i, term in enumerate(terms):
+            if term.kind == "number":
+                v = float(term.value) if "." in term.value else int(term.value)
+                refs: list = []
+            else:
+                refs = self._refs(table, term, scope)
+                if refs is None:
+                    return None
+                v = 0
+                for ref in refs:
+                    cell = table.cells[ref]
+                    if cell.value is None:
+                        if cell.status == "blank":
+                            continue
+                        return None
+                    v += cell.value
+                    cells.append(cell)
+            total += term.sign * v
+            label = self._label(table, term, refs)
+            prefix = "" if i == 0 and term.sign > 0 else ("-" if term.sign < 0 else "+")
+            labels.append(prefix + label)
+            values.append(("- " if term.sign < 0 and i == 0 else "") + _fmt(v))
+        return labels, values, cells, total
+
+    def _label(self, table: Table, term: Term, refs: list) -> str:
+        if term.kind == "number":
+            return term.value
+        if self.p["each"] == "column":
+            keys = [r for r, _ in refs] or [term.value]
+            rts = [table.template.row(k) for k in keys if table.template.row(k)]
+            if term.kind == "name" and rts:
+                return rts[0].short
+            parents = {rt.parent for rt in rts}
+            if len(parents) == 1 and rts and rts[0].parent:
+                parent = rts[0].parent
+                return parent.split(")")[0] + ")" if ")" in parent else parent
+            return "+".join(rt.short for rt in rts) or term.value
+        keys = [c for _, c in refs] or [term.value]
+        names = []
+        for k in keys:
+            for g in table.template.groups:
+                for c in g.columns:
+                    if c.key == k and c.short not in names:
+                        names.append(c.short)
+        return "+".join(names) or term.value
+
+    def _blank_explains(self, table: Table, scope: str, l_total, r_total) -> bool:
+        """True when one blank cell (read as 0) is all that breaks the equation: filling it with
+        the missing non-negative amount would make it hold. The blank is then the finding
+        (table-shape), not the arithmetic."""
+        blanks = []
+        for side, terms in ((1, self.eq.left), (-1, self.eq.right)):
+            for term in terms:
+                if term.kind == "number":
+                    continue
+                for ref in self._refs(table, term, scope) or []:
+                    if table.cells[ref].status == "blank":
+                        blanks.append(side * term.sign)
+        if len(blanks) != 1:
+            return False
+        needed = (r_total - l_total) * blanks[0]
+        return needed >= 0
+
+    def _check_scope(self, doc: Document, table: Table, scope: str):
+        left = self._side(table, self.eq.left, scope)
+        right = self._side(table, self.eq.right, scope)
+        if left is None or right is None:
+            return None
+        l_labels, l_values, l_cells, l_total = left
+        r_labels, r_values, r_cells, r_total = right
+        if not l_cells and not r_cells:
+            return None
+        if abs(l_total - r_total) <= self.p["tolerance"] + 1e-9:
+            return None
+        if self._blank_explains(table, scope, l_total, r_total):
+            return None
+        if self.p["each"] == "column":
+            ct = next((c for g in table.template.groups for c in g.columns if c.key == scope), None)
+            scope_text = f"{ct.short if ct else scope}列"
+        else:
+            rt = table.template.row(scope)
+            scope_text = rt.short if rt else scope
+        anchor = (l_cells or r_cells)[0]
+        related = []
+        seen = set()
+        for cell in l_cells + r_cells:
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            rt = table.template.row(cell.row)
+            ct = table.column_template(cell.row, cell.column)
+            related.append(Related(cell.span, f"{rt.short if rt else cell.row} {ct.short if ct else cell.column} = {cell.raw or 0}"))
+        return self.diag(
+            doc,
+            anchor.span,
+            related=related,
+            table=table_name(table.key),
+            lhs="".join(l_labels),
+            rhs="".join(r_labels),
+            lhs_values=" + ".join(l_values).replace("+ -", "- "),
+            rhs_values=" + ".join(r_values).replace("+ -", "- "),
+            lhs_total=_fmt(l_total),
+            rhs_total=_fmt(r_total),
+            scope=scope_text,
+            equation=self.eq.text,
+        )
+
+
+CHECKERS = (EquationCheck,)
