@@ -1,0 +1,132 @@
+"""Kind `duplicate`: near-duplicate paragraphs within a report.
+
+Candidate pairs come from blocking (a bottom-k MinHash sketch of each paragraph's character
+4-grams: near-identical texts share most of their smallest hashes), and each candidate is
+verified with rapidfuzz's ratio, so the work grows linearly with the number of paragraphs
+(2,000 paragraphs in well under a second) and no numpy is needed. Consecutive duplicates of
+consecutive earlier paragraphs (a block pasted twice) make one finding, not one per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from ..diagnostic import Related
+from ..model import Document, Paragraph
+from ..source import Span
+from .base import Checker, Param
+
+_STRIP = re.compile(r"[\s\u3000,，。.;；:：、!！?？“”\"'‘’()（）《》〈〉<>\[\]【】]+")
+_SKETCH = 12  # hashes kept per paragraph
+_SHARED = 3  # sketch hashes two paragraphs must share to be compared
+
+
+# A leading subsection heading "(一)主动公开情况。" is not part of what was pasted.
+_LEAD_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{0,20}[。；;:：]")
+
+
+def _norm(text: str) -> str:
+    return _STRIP.sub("", _LEAD_HEADING.sub("", text, count=1))
+
+
+def _sketch(text: str) -> list[int]:
+    grams = {text[i : i + 4] for i in range(max(1, len(text) - 3))}
+    hashes = sorted(zlib.crc32(g.encode("utf-8")) for g in grams)
+    return hashes[:_SKETCH]
+
+
+class DuplicateCheck(Checker):
+    kind = "duplicate"
+    params = {
+        "threshold": Param(float, 90.0, doc="similarity in percent (rapidfuzz ratio) from which two paragraphs count as duplicates"),
+        "min_length": Param(int, 30, doc="paragraphs shorter than this (characters, punctuation excluded) are ignored"),
+        "check": Param(str, "paragraphs", choices=("paragraphs", "blocks")),
+        "min_block": Param(int, 3, doc="consecutive duplicated paragraphs that make a pasted block"),
+    }
+    fields = frozenset({"first_line", "first_end_line", "similarity", "count", "line", "end_line"})
+
+    def check(self, doc: Document):
+        pairs = self.pairs(doc)
+        if not pairs:
+            return
+        paras = [p for p in doc.paragraphs]
+        index = {id(p): i for i, p in enumerate(paras)}
+        # Runs of consecutive duplicates whose originals are consecutive too.
+        runs: list[list[tuple[Paragraph, Paragraph, float]]] = []
+        for later, first, sim in sorted(pairs, key=lambda x: index[id(x[0])]):
+            if runs:
+                pl, pf, _ = runs[-1][-1]
+                if index[id(later)] == index[id(pl)] + 1 and index[id(first)] == index[id(pf)] + 1:
+                    runs[-1].append((later, first, sim))
+                    continue
+            runs.append([(later, first, sim)])
+        for run in runs:
+            is_block = len(run) >= self.p["min_block"]
+            if (self.p["check"] == "blocks") != is_block:
+                continue
+            later0, first0, _ = run[0]
+            later1, first1, _ = run[-1]
+            sim = min(s for _, _, s in run)
+            if is_block:
+                span = Span(later0.span.line, later0.span.column, later1.span.end_line, later1.span.end_column)
+                related = [Related(Span(first0.span.line, first0.span.column, first1.span.end_line, first1.span.end_column), "先出现的一份")]
+            else:
+                span, related = later0.span, [Related(first0.span, "先出现的段落")]
+            yield self.diag(
+                doc,
+                span,
+                related=related,
+                first_line=first0.span.line,
+                first_end_line=first1.span.end_line,
+                line=later0.span.line,
+                end_line=later1.span.end_line,
+                similarity=f"{sim:.0f}",
+                count=len(run),
+            )
+
+    def pairs(self, doc: Document) -> list[tuple[Paragraph, Paragraph, float]]:
+        """(later, earlier, similarity) for every paragraph that duplicates an earlier one."""
+        threshold, min_len = self.p["threshold"], self.p["min_length"]
+        items = []
+        for p in doc.paragraphs:
+            n = _norm(p.text)
+            if len(n) >= min_len:
+                items.append((p, n))
+        if len(items) < 2:
+            return []
+        out: list[tuple[Paragraph, Paragraph, float]] = []
+        exact: dict[str, int] = {}
+        buckets: dict[int, list[int]] = {}
+        fuzz = None
+        for i, (p, n) in enumerate(items):
+            j = exact.get(n)
+            if j is not None:
+                out.append((p, items[j][0], 100.0))
+                continue
+            exact[n] = i
+            sketch = _sketch(n)
+            shared: dict[int, int] = {}
+            for h in sketch:
+                for k in buckets.get(h, ()):
+                    shared[k] = shared.get(k, 0) + 1
+            best, best_k = 0.0, -1
+            for k, count in shared.items():
+                if count < _SHARED:
+                    continue
+                other = items[k][1]
+                if min(len(n), len(other)) * 100 < threshold * max(len(n), len(other)) * 0.9:
+                    continue
+                if fuzz is None:
+                    from rapidfuzz import fuzz
+                s = fuzz.ratio(n, other, score_cutoff=threshold)
+                if s > best:
+                    best, best_k = s, k
+            if best_k >= 0:
+                out.append((p, items[best_k][0], best))
+            for h in sketch:
+                buckets.setdefault(h, []).append(i)
+        return out
+
+
+CHECKERS = (DuplicateCheck,)
