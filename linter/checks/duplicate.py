@@ -50,8 +50,10 @@ class DuplicateCheck(Checker):
         pairs = self.pairs(doc)
         if not pairs:
             return
-        paras = [p for p in doc.paragraphs]
-        index = {id(p): i for i, p in enumerate(paras)}
+        # Consecutive among the paragraphs long enough to compare (a short line between two
+        # pasted paragraphs does not break the block).
+        paras = self.eligible(doc)
+        index = {id(p): i for i, (p, _) in enumerate(paras)}
         # Runs of consecutive duplicates whose originals are consecutive too.
         runs: list[list[tuple[Paragraph, Paragraph, float]]] = []
         for later, first, sim in sorted(pairs, key=lambda x: index[id(x[0])]):
@@ -85,14 +87,20 @@ class DuplicateCheck(Checker):
                 count=len(run),
             )
 
-    def pairs(self, doc: Document) -> list[tuple[Paragraph, Paragraph, float]]:
-        """(later, earlier, similarity) for every paragraph that duplicates an earlier one."""
-        threshold, min_len = self.p["threshold"], self.p["min_length"]
-        items = []
+    def eligible(self, doc: Document) -> list[tuple[Paragraph, str]]:
+        """(paragraph, normalised text) of the paragraphs long enough to compare."""
+        min_len = self.p["min_length"]
+        out = []
         for p in doc.paragraphs:
             n = _norm(p.text)
             if len(n) >= min_len:
-                items.append((p, n))
+                out.append((p, n))
+        return out
+
+    def pairs(self, doc: Document) -> list[tuple[Paragraph, Paragraph, float]]:
+        """(later, earlier, similarity) for every paragraph that duplicates an earlier one."""
+        threshold = self.p["threshold"]
+        items = self.eligible(doc)
         if len(items) < 2:
             return []
         out: list[tuple[Paragraph, Paragraph, float]] = []
