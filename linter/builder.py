@@ -19,8 +19,8 @@ from .source import Source, Span
 from .tables import interpret
 from .unfold import unfold
 
-_SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
-_SUBSECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0]*[（(][ \t]*([一二三四五六七八九十]{1,3})[ \t]*([）)]?)(.*)$")
+_SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
+_SUBSECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*[（(][ \t]*([一二三四五六七八九十]{1,3})[ \t]*([）)]?)(.*)$")
 _CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _META_KEYS = (
     "索引号|文章标题|标题|发布时间|发文日期|发表日期|发布日期|成文日期|生成日期|信息来源|来源|发布机构|发文机关|文号|"
@@ -29,7 +29,7 @@ _META_KEYS = (
 _META_RE = re.compile(f"({_META_KEYS})[ \t\u3000]*[:：]")
 _META_KEY_SET = set(_META_KEYS.split("|"))
 _PUBLICATION_KEYS = ("发布时间", "发布日期", "发文日期", "发表日期", "成文日期")
-_SENTENCE_END = "。！？!?；;：:…”’」』"
+_SENTENCE_END = "。！？!?；;…”’」』"
 _TITLE_HINT = re.compile(r"年度报告|年报|政府信息公开工作报告|政府信息公开.{0,6}报告")
 _YEAR = re.compile(r"(\d{4})[ \t]*年")
 _TITLE_TAIL = re.compile(
@@ -340,6 +340,7 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
             or buf[-1].text.rstrip()[-1:] in _SENTENCE_END
             or len(buf[-1].text) - len(buf[-1].text.lstrip()) >= 10
             or _is_title_line(buf[-1].text)
+            or buf[-1].kind == L.META_LINE
         )
         if starts_new:
             flush()

@@ -1,0 +1,235 @@
+"""Kinds of category typography:
+
+- `brackets`: unbalanced, unclosed or crossed 《》〈〉（）()“”‘’〔〕【】<> in prose;
+- `headings`: subsection ordinals out of sequence ((一)(二)(四)) and a subsection heading
+  missing its closing bracket (`(一予以公开`);
+- `pattern`: a regular expression that marks (and optionally replaces) text — the kind of
+  every typography rule that needs no Python: garbled text, half-width punctuation in a
+  full-width document, a space between Chinese and digits.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+: the regex parser moved (sre_parse is deprecated)
+    from re import _constants as sre_constants, _parser as sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+from .. import lines as L
+from ..builder import cn_number
+from ..diagnostic import Edit, Fix, Related
+from ..model import Document
+from ..source import Span
+from .base import Checker, Param
+
+# Opening bracket -> closing bracket. Full- and half-width round brackets close each other
+# (real reports mix them; that is a style question, not a balance one).
+_PAIRS = {"《": "》", "〈": "〉", "(": ")", "（": ")", "“": "”", "‘": "’", "〔": "〕", "【": "】", "[": "]", "<": ">", "「": "」", "『": "』"}
+_CLOSE_OF = {"》": "》", "〉": "〉", ")": ")", "）": ")", "”": "”", "’": "’", "〕": "〕", "】": "】", "]": "]", ">": ">", "」": "」", "』": "』"}
+_OPENERS = set(_PAIRS)
+_COMMENT = re.compile(r"<!--.*?-->")
+_UNCLOSED_HEADING = re.compile(r"^([ \t\u3000\u00a0\f\v]*)([（(])([ \t]*)([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十）)])")
+
+
+class BracketsCheck(Checker):
+    kind = "brackets"
+    params = {"check": Param(str, "all", choices=("all",))}
+    fields = frozenset({"open", "close", "expected", "problem"})
+
+    def check(self, doc: Document):
+        for p in doc.paragraphs:
+            text = p.text
+            if "<!--" in text:
+                text = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+            if not any(ch in _OPENERS or ch in _CLOSE_OF for ch in text):
+                continue
+            # A subsection heading missing its bracket is the headings rule's finding.
+            m = _UNCLOSED_HEADING.match(text)
+            if m:
+                text = text[: m.start(2)] + " " + text[m.end(2) :]
+            stack: list[tuple[str, int]] = []
+            for i, ch in enumerate(text):
+                if ch in _OPENERS:
+                    stack.append((ch, i))
+                    continue
+                close = _CLOSE_OF.get(ch)
+                if close is None:
+                    continue
+                if stack and _PAIRS[stack[-1][0]] == close:
+                    stack.pop()
+                    continue
+                if ch == ">" and not any(o == "<" for o, _ in stack):
+                    continue  # a breadcrumb "首页>政务公开" or a comparison, not a bracket
+                deeper = next((k for k in range(len(stack) - 1, -1, -1) if _PAIRS[stack[k][0]] == close), None)
+                if deeper is not None:
+                    top, top_at = stack[-1]
+                    opener, opener_at = stack.pop(deeper)
+                    yield self.diag(
+                        doc,
+                        p.span_of(i, i + 1),
+                        related=[Related(p.span_of(top_at, top_at + 1), f"尚未关闭的“{top}”"), Related(p.span_of(opener_at, opener_at + 1), f"与之配对的“{opener}”")],
+                        open=top,
+                        close=ch,
+                        expected=_PAIRS[top],
+                        problem=f"“{top}”还没有关闭就出现了“{ch}”,括号交叉",
+                    )
+                else:
+                    yield self.diag(doc, p.span_of(i, i + 1), open="", close=ch, expected="", problem=f"“{ch}”前面没有对应的开括号")
+            for opener, at in stack:
+                if opener == "<":
+                    continue  # "<5%": a comparison, not a bracket
+                yield self.diag(
+                    doc, p.span_of(at, at + 1), open=opener, close="", expected=_PAIRS[opener], problem=f"“{opener}”在本段中没有关闭"
+                )
+
+
+class HeadingsCheck(Checker):
+    kind = "headings"
+    params = {"check": Param(str, choices=("sequence", "unclosed"))}
+    fields = frozenset({"ordinal", "expected", "previous", "title", "bracket"})
+
+    def check(self, doc: Document):
+        if self.p["check"] == "sequence":
+            yield from self._sequence(doc)
+        else:
+            yield from self._unclosed(doc)
+
+    def _sequence(self, doc: Document):
+        for s in doc.sections:
+            prev = 0
+            prev_ordinal = ""
+            for sub in s.subsections:
+                if sub.number == 1:
+                    prev, prev_ordinal = 1, sub.ordinal  # a new list starts (e.g. 存在问题 / 改进措施 each numbered)
+                    continue
+                if prev and sub.number != prev + 1:
+                    expected = "一二三四五六七八九十"[prev] if prev < 10 else str(prev + 1)
+                    yield self.diag(doc, sub.span, ordinal=sub.ordinal, expected=expected, previous=prev_ordinal, title=sub.title)
+                prev, prev_ordinal = sub.number, sub.ordinal
+
+    def _unclosed(self, doc: Document):
+        for line in doc.lines:
+            if line.kind != L.SUBSECTION_HEADING:
+                continue
+            m = _UNCLOSED_HEADING.match(line.text)
+            if not m:
+                continue
+            bracket = "）" if m.group(2) == "（" else ")"
+            at = line.col + m.end(4)
+            start = line.col + m.start(2)
+            fix = Fix(f"补上“{bracket}”", (Edit(Span(line.lineno, at + 1, line.lineno, at + 1), bracket),), "safe")
+            yield self.diag(
+                doc,
+                Span(line.lineno, start + 1, line.lineno, at + 1),
+                fix=fix,
+                ordinal=m.group(4),
+                bracket=bracket,
+                title=line.text[m.end(4) :].strip()[:20],
+            )
+
+
+def _catastrophic(pattern: str) -> bool:
+    """True for a pattern with a repeat inside a repeat (`(a+)+`, `(\\w*)*`): it can backtrack
+    exponentially. Such patterns are refused when a rule loads."""
+
+    def walk(items, inside_repeat: bool) -> bool:
+        for op, av in items:
+            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                lo, hi, sub = av
+                unbounded = hi == sre_constants.MAXREPEAT or hi > 50
+                if inside_repeat and unbounded:
+                    return True
+                if walk(sub, inside_repeat or unbounded):
+                    return True
+            elif op == sre_constants.SUBPATTERN:
+                if walk(av[-1], inside_repeat):
+                    return True
+            elif op == sre_constants.BRANCH:
+                for alt in av[1]:
+                    if walk(alt, inside_repeat):
+                        return True
+            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+                if walk(av[1], inside_repeat):
+                    return True
+        return False
+
+    return walk(sre_parse.parse(pattern), False)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class PatternCheck(Checker):
+    kind = "pattern"
+    params = {
+        "regex": Param(str, doc="the text to find (Python regular expression)"),
+        "replace": Param(str, None, doc="replacement (\\1 for groups; \"\" deletes): makes the rule fixable"),
+        "applicability": Param(str, "safe", choices=("safe", "unsafe")),
+        "scope": Param(str, "prose", choices=("prose", "lines")),
+        "when": Param(str, "always", choices=("always", "majority")),
+        "majority_regex": Param(str, "", doc="when=majority: the competing style; the rule fires only where it is the document's minority style"),
+        "max_share": Param(float, 0.2, doc="when=majority: fire only if this style is at most this share of both"),
+        "limit": Param(int, 50, doc="at most this many findings per document"),
+    }
+    fields = frozenset({"match", "replacement"})
+
+    def setup(self) -> None:
+        for key in ("regex", "majority_regex"):
+            pat = self.p[key]
+            if not pat:
+                continue
+            try:
+                compiled = re.compile(pat)
+            except re.error as exc:
+                raise self.error(key, f"正则表达式无效:{exc}") from None
+            if _catastrophic(pat):
+                raise self.error(key, "正则表达式含嵌套的无界重复(如 (a+)+),可能导致灾难性回溯,已拒绝")
+            setattr(self, key.replace("regex", "rx"), compiled)
+        if not self.p["regex"]:
+            raise self.error("regex", "不能为空")
+        if self.p["when"] == "majority" and not self.p["majority_regex"]:
+            raise self.error("majority_regex", "when = \"majority\" 时必须给出 majority_regex")
+        if self.p["replace"] is not None:
+            try:
+                self.rx.sub(self.p["replace"], "")
+            except (re.error, IndexError) as exc:
+                raise self.error("replace", f"替换模板无效:{exc}") from None
+
+    def _texts(self, doc: Document):
+        """(text, position function) pairs to search."""
+        if self.p["scope"] == "prose":
+            for p in doc.paragraphs:
+                yield p.text, p.span_of
+        else:
+            for line in doc.lines:
+                if line.kind in (L.BLANK, L.PAGE_NUMBER):
+                    continue
+                yield line.text, (lambda a, b, line=line: Span(line.lineno, line.col + a + 1, line.lineno, line.col + b + 1))
+
+    def check(self, doc: Document):
+        texts = list(self._texts(doc))
+        if self.p["when"] == "majority":
+            mine = sum(len(self.rx.findall(t)) for t, _ in texts)
+            theirs = sum(len(self.majority_rx.findall(t)) for t, _ in texts)
+            if not mine or mine > self.p["max_share"] * (mine + theirs):
+                return  # this is the document's own style (e.g. a copy with all half-width punctuation)
+        count = 0
+        for text, span_of in texts:
+            for m in self.rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                fix = None
+                replacement = ""
+                if self.p["replace"] is not None:
+                    replacement = m.expand(self.p["replace"])
+                    fix = Fix(f"改为“{replacement}”", (Edit(span_of(m.start(), m.end()), replacement),), self.p["applicability"])
+                yield self.diag(doc, span_of(m.start(), m.end()), fix=fix, match=m.group(0), replacement=replacement)
+                count += 1
+                if count >= self.p["limit"]:
+                    return
+
+
+CHECKERS = (BracketsCheck, HeadingsCheck, PatternCheck)
