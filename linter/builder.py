@@ -383,6 +383,8 @@ def _title(doc: Document) -> None:
             s1, s2 = _line_span(first), _line_span(last)
             doc.title_span = Span(s1.line, s1.column, s2.end_line, s2.end_column)
             break
+    if doc.title is None:
+        _agency_from_text(doc)
     if doc.title:
         compact = doc.title.replace(" ", "").replace("\u3000", "")
         m = _YEAR.search(compact)
@@ -391,6 +393,27 @@ def _title(doc: Document) -> None:
         agency = _TITLE_TAIL.sub("", compact)
         agency = re.sub(r"\d{4}年度?", "", agency).strip("《》 ")
         doc.agency = agency or None
+
+
+_SELF = re.compile(r"[我本](局|委|办|中心)")
+_PLACE_PREFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:省|市|县|区|旗|州))"
+
+
+def _agency_from_text(doc: Document) -> None:
+    """A report without a title (pasted body only): its agency is the full name the text
+    uses most of the kind it calls itself (我局 → …局)."""
+    text = doc.text
+    kinds: dict[str, int] = {}
+    for m in _SELF.finditer(text):
+        kinds[m.group(1)] = kinds.get(m.group(1), 0) + 1
+    if not kinds:
+        return
+    suffix = max(kinds, key=kinds.get)
+    names: dict[str, int] = {}
+    for m in re.finditer(_PLACE_PREFIX + r"[\u4e00-\u9fff]{2,8}?" + suffix, text):
+        names[m.group(0)] = names.get(m.group(0), 0) + 1
+    if names:
+        doc.agency = max(names, key=lambda n: (names[n], len(n)))
 
 
 def _dates(doc: Document) -> None:

@@ -68,12 +68,14 @@ def _split(values: list[str]) -> list[str]:
     return out
 
 
-def _collect(paths: list[str]) -> list[str]:
-    """Expand folders (recursively, .txt and .md, sorted); keep files and "-" as given."""
-    out: list[str] = []
+def _collect(paths: list[str]) -> list[tuple[str, bool]]:
+    """Expand folders (recursively, .txt and .md, sorted); keep files and "-" as given.
+    Each path comes with whether it was named explicitly (a file found in a folder that is
+    not a report at all, like a README, is skipped rather than linted)."""
+    out: list[tuple[str, bool]] = []
     for p in paths:
         if p == "-":
-            out.append(p)
+            out.append((p, True))
             continue
         path = Path(p)
         if path.is_dir():
@@ -83,9 +85,9 @@ def _collect(paths: list[str]) -> list[str]:
                 for f in files:
                     if f.endswith(REPORT_SUFFIXES):
                         found.append(os.path.join(root, f))
-            out.extend(sorted(found))
+            out.extend((f, False) for f in sorted(found))
         elif path.exists():
-            out.append(p)
+            out.append((p, True))
         else:
             raise UsageError(f"{p}: 文件或目录不存在")
     return out
@@ -119,13 +121,14 @@ def cmd_check(args) -> int:
     if not paths:
         print("xxgk-lint: 没有找到要检查的 .txt 或 .md 文件", file=sys.stderr)
         return EXIT_ERROR
-    start = Path(paths[0]).resolve() if paths[0] != "-" else Path.cwd()
+    start = Path(paths[0][0]).resolve() if paths[0][0] != "-" else Path.cwd()
     cfg = _config(args, start)
     linters: dict = {}
     all_diags = []
     sources: dict[str, list[str]] = {}
     errors = 0
-    for p in paths:
+    skipped = 0
+    for p, explicit in paths:
         try:
             if p == "-":
                 name = args.stdin_filename or "-"
@@ -153,6 +156,9 @@ def cmd_check(args) -> int:
         if linter is None:
             linter = linters[key] = Linter(file_cfg)
         doc, diags = linter.lint_text(text, name)
+        if not explicit and not doc.looks_like_report:
+            skipped += 1
+            continue
         sources[name] = doc.source.lines
         all_diags.extend(diags)
         if linter.errors:
@@ -173,7 +179,10 @@ def cmd_check(args) -> int:
     if args.statistics:
         print(statistics(all_diags), file=sys.stderr if args.format == "json" else sys.stdout)
     if args.format != "json" and not args.no_summary:
-        print(summary(all_diags, len(paths)), file=sys.stdout if args.format == "text" else sys.stderr)
+        line = summary(all_diags, len(paths) - skipped)
+        if skipped:
+            line += f"(另有 {skipped} 个文件不像年度报告,已跳过)"
+        print(line, file=sys.stdout if args.format == "text" else sys.stderr)
     if errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if fails(all_diags, cfg.fail_level) else EXIT_OK

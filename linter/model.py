@@ -203,6 +203,15 @@ class Document:
             out.extend(s.paragraphs)
         return out
 
+    @property
+    def looks_like_report(self) -> bool:
+        """Whether this text is a 政府信息公开工作年度报告 at all (a README in a folder of
+        reports is not): two official sections, a statistics table, or a report title."""
+        known = {s.number for s in self.sections if s.number is not None}
+        if len(known) >= 2 or any(t.cells for t in self.tables.values()):
+            return True
+        return bool(self.title and "报告" in self.title and "公开" in self.title)
+
     def section(self, number: int) -> Section | None:
         for s in self.sections:
             if s.number == number:

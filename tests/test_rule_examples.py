@@ -41,9 +41,10 @@ def test_example(lint, rule, k, ex):
         _, found = lint(ex.bad, ex.path, rule)
         assert found, f"{rule.id} example {k}: the bad text raised nothing"
         if ex.fixed is not None:
-            from linter.fixes import apply_fixes
+            from linter.fixes import fix_text
 
-            fixed = apply_fixes(ex.bad, [d.fix for d in found if d.fix], unsafe=True)
+            # as --fix does: apply this rule's fixes until none is left to apply
+            fixed = fix_text(ex.bad, lambda text: [d.fix for d in lint(text, ex.path, rule)[1] if d.fix], unsafe=True)
             assert fixed == ex.fixed
             _, again = lint(fixed, ex.path, rule)
             assert not again, f"{rule.id}: still raised after fixing: {[d.message for d in again]}"

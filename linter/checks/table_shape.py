@@ -43,11 +43,14 @@ class TableShape(Checker):
                             yield self.diag(doc, r.span, table=tname, label=r.label, raw=r.raw, found=r.found)
                         continue
                     if what == "split":
+                        if t.key == "review" and r is not t.rows[0]:
+                            continue  # table 四 is one run of digits: one finding
                         if r.key and r.split == "sum" and r.status == "ok":
-                            cells = [c for (rk, _), c in t.cells.items() if rk == r.key]
+                            cells = [c for (rk, _), c in t.cells.items() if rk == r.key or t.key == "review"]
                             values = "、".join(c.raw for c in cells)
                             span = cells[0].span if cells else r.span
-                            yield self.diag(doc, span, table=tname, row=row_name(t, r.key), raw=r.raw, values=values)
+                            name = "行政复议、行政诉讼" if t.key == "review" else row_name(t, r.key)
+                            yield self.diag(doc, span, table=tname, row=name, raw=r.raw, values=values)
                         continue
                     if r.key is None or r.status != status:
                         continue

@@ -1,0 +1,119 @@
+"""Kind `agency`: the agency the report is by, against how the text speaks of itself and of
+other agencies. Deliberately conservative (warnings, narrow patterns): a false alarm here
+would make authors distrust the tool.
+
+- `self-reference`: a department (…局, …委, …办, …中心) writing of its own disclosure work as
+  我县/我市/我区 (or a people's government writing as 我局) — text copied from another report.
+- `other-agency`: the text claims another agency's functions as its own (`结合财政职能`,
+  `不断提升财政系统信息公开工作质效` in a 交通运输局 report; `发挥发改委职能` in a 科技经信局 one).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Document
+from .base import Checker, Param
+
+_DEPT_SUFFIX = re.compile(r"(局|委员会|委|办公室|办|中心)$")
+_GOV_SUFFIX = re.compile(r"(人民政府|镇|乡|街道|街道办事处)$")
+_DEPT_SELF = re.compile(r"[我本](局|委|办|中心)")
+_GOV_SELF = re.compile(r"我(县|市|区|镇|乡|省|旗)")
+_WORK = re.compile(r"政务公开|信息公开|公开信息|主动公开|依申请")
+
+# Functional domains: the words that name them. A domain named in the agency's own name is
+# its own; another one claimed as "职能/系统" is not.
+DOMAINS = {
+    "财政": ("财政",),
+    "发展改革": ("发改委", "发改", "发展改革", "发展和改革"),
+    "交通运输": ("交通运输", "交通"),
+    "教育": ("教育", "教体"),
+    "公安": ("公安",),
+    "民政": ("民政",),
+    "人力资源社会保障": ("人社", "人力资源"),
+    "自然资源": ("自然资源", "国土"),
+    "生态环境": ("生态环境", "环保", "环境保护"),
+    "住房城乡建设": ("住建", "住房和城乡建设", "城乡建设"),
+    "水利": ("水利", "水务"),
+    "农业农村": ("农业农村", "农业"),
+    "商务": ("商务",),
+    "文化旅游": ("文旅", "文化和旅游", "文化旅游"),
+    "卫生健康": ("卫健", "卫生健康", "卫生"),
+    "应急管理": ("应急管理", "应急"),
+    "市场监管": ("市场监管", "市场监督"),
+    "审计": ("审计",),
+    "统计": ("统计",),
+    "医疗保障": ("医保", "医疗保障"),
+    "税务": ("税务",),
+    "林业": ("林业", "林草"),
+    "司法": ("司法",),
+    "科技": ("科技", "科学技术"),
+    "工业和信息化": ("经信", "工信", "经济和信息化", "工业和信息化"),
+}
+_CLAIM = re.compile(
+    r"(?:结合|发挥|履行|立足|围绕)(?:本局|我局|本单位|我委|本委)?(?P<name>[\u4e00-\u9fff]{2,6}?)(?:职能|职责)"
+    r"|(?P<name2>[\u4e00-\u9fff]{2,5}?)系统(?:信息公开|政务公开|政府信息)"
+)
+
+
+def _domain(word: str) -> str | None:
+    for key, names in DOMAINS.items():
+        if any(word.endswith(n) or word == n for n in names):
+            return key
+    return None
+
+
+def _own_domains(agency: str) -> set[str]:
+    return {key for key, names in DOMAINS.items() if any(n in agency for n in names)}
+
+
+class AgencyCheck(Checker):
+    kind = "agency"
+    params = {"check": Param(str, choices=("self-reference", "other-agency"))}
+    fields = frozenset({"agency", "written", "expected", "domain", "count"})
+
+    def check(self, doc: Document):
+        agency = (doc.agency or "").replace(" ", "")
+        if not agency:
+            return
+        if self.p["check"] == "self-reference":
+            yield from self._self_reference(doc, agency)
+        else:
+            yield from self._other_agency(doc, agency)
+
+    def _self_reference(self, doc: Document, agency: str):
+        dept = _DEPT_SUFFIX.search(agency)
+        gov = _GOV_SUFFIX.search(agency)
+        if not dept and not gov:
+            return
+        wrong = _GOV_SELF if dept else _DEPT_SELF
+        expected = ("我" + dept.group(1)[:2]) if dept else ("我" + (gov.group(1) if gov.group(1) in ("镇", "乡") else agency[-5:-4] or "县"))
+        hits = []
+        for p in doc.paragraphs:
+            for m in wrong.finditer(p.text):
+                a = max(p.text.rfind(ch, 0, m.start()) for ch in "。；;!?！？") + 1
+                ends = [i for i in (p.text.find(ch, m.end()) for ch in "。；;!?！？") if i >= 0]
+                sentence = p.text[a : min(ends) if ends else len(p.text)]
+                if _WORK.search(sentence):
+                    hits.append((p, m))
+        if hits:
+            p, m = hits[0]
+            yield self.diag(doc, p.span_of(m.start(), m.end()), agency=agency, written=m.group(0), expected=expected, count=len(hits))
+
+    def _other_agency(self, doc: Document, agency: str):
+        own = _own_domains(agency)
+        if not own:
+            return  # we do not know this agency's field: stay silent
+        reported: set[str] = set()
+        for p in doc.paragraphs:
+            for m in _CLAIM.finditer(p.text):
+                word = m.group("name") or m.group("name2")
+                domain = _domain(word)
+                if domain is None or domain in own or domain in reported:
+                    continue
+                reported.add(domain)
+                start, end = m.span("name") if m.group("name") else m.span("name2")
+                yield self.diag(doc, p.span_of(start, end), agency=agency, written=m.group(0), domain=word)
+
+
+CHECKERS = (AgencyCheck,)
