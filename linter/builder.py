@@ -16,7 +16,7 @@ from . import templates
 from .lines import Line, classify
 from .model import DateMention, Document, MetaField, Paragraph, Section, Subsection
 from .source import Source, Span
-from .tables import interpret
+from .tables import interpret, raw_rows, run_width_of
 from .unfold import unfold
 
 _SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
@@ -211,8 +211,9 @@ def _tables(doc: Document) -> None:
         if not candidates:
             continue
         section = max(candidates, key=lambda s: s.score)  # the first of equals (a pasted copy)
-        a = interpret(new.tables[key], section.lines, doc.source, section_no, other=old.tables[key])
-        b = interpret(old.tables[key], section.lines, doc.source, section_no, other=new.tables[key])
+        raws = None if key == "review" else raw_rows(section.lines, run_width_of(key))[0]
+        a = interpret(new.tables[key], section.lines, doc.source, section_no, other=old.tables[key], raws=raws)
+        b = interpret(old.tables[key], section.lines, doc.source, section_no, other=new.tables[key], raws=raws)
         if key == "review":
             # Table 四 is the same in both formats: it follows the document's format.
             chosen = b if doc.format == "2019" else a

@@ -8,6 +8,7 @@ done on a normalised form with rapidfuzz (imported lazily: an exact match needs 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TRANSLATE = str.maketrans(
     {
@@ -39,6 +40,7 @@ _ITEM_SEP = re.compile(r"^(\d{1,2})[、]")
 _PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)?|\d{1,2}[.、])")
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Drop white space and quotes, unify bracket and separator widths."""
     out = text.translate(_TRANSLATE)
@@ -50,6 +52,7 @@ def normalize(text: str) -> str:
 _BEFORE_ITEM = re.compile(r"^[^\d]{1,8}?(?<![\d.])(?=\d{1,2}\.\D)")
 
 
+@lru_cache(maxsize=8192)
 def core(text: str) -> str:
     """Normalised text without its leading ordinals (`三、(一)`, `(四)无法提供1.`, `1.`)."""
     n = normalize(text)

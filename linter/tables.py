@@ -184,6 +184,11 @@ def _labelled_row(toks: list[Tok], label_cells: list[tuple[str, int, int]], ln: 
     return RawRow(toks, own=frags[-1], lead=frags[:-1])
 
 
+def run_width_of(table_key: str) -> int:
+    """Cells per row of a table printed one cell per line (0: rows differ in width)."""
+    return 7 if table_key == "applications" else 0
+
+
 def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[Tok]]:
     """Group the region's lines into raw rows. Returns (rows, stray numbers dropped as noise).
 
@@ -574,8 +579,9 @@ def interpret(
     source: Source,
     section: int | None,
     other: TableTemplate | None = None,
+    raws: list[RawRow] | None = None,
 ) -> Interpretation:
-    """Interpret the region `lines` as `table_template`."""
+    """Interpret the region `lines` as `table_template` (`raws`: its raw rows, if known)."""
     first = next((l for l in lines if l.kind != L.BLANK), lines[0] if lines else None)
     last = next((l for l in reversed(lines) if l.kind != L.BLANK), first)
     if first is None:
@@ -587,8 +593,8 @@ def interpret(
     if table_template.key == "review":
         _interpret_flattened(table, lines)
         return Interpretation(table, 1.0 if table.cells else 0.0, hits)
-    run_width = 7 if table_template.key == "applications" else 0
-    raws, _strays = raw_rows(lines, run_width)
+    if raws is None:
+        raws, _strays = raw_rows(lines, run_width_of(table_template.key))
     trows = table_template.rows
     pairs, total = _align(raws, trows)
     matched_raw = {i for i, _, _ in pairs}

@@ -51,15 +51,16 @@ class TableTemplate:
     title: str
     groups: tuple[GroupTemplate, ...]
 
-    @property
-    def rows(self) -> tuple[RowTemplate, ...]:
-        return tuple(r for g in self.groups for r in g.rows)
+    rows: tuple[RowTemplate, ...] = ()  # all groups' rows, in order (derived)
+    _by_key: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        rows = tuple(r for g in self.groups for r in g.rows)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "_by_key", {r.key: r for r in rows})
 
     def row(self, key: str) -> RowTemplate | None:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        return None
+        return self._by_key.get(key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,11 +81,23 @@ class EquationCheck(Checker):
             if found is not None:
                 yield found
 
+    def _keys(self, table: Table, term: Term, scope: str) -> list[str]:
+        """The template keys a term names in this scope (cached: templates never change)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        k = (table.template.format, table.key, term, scope)
+        if k not in memo:
+            if self.p["each"] == "column":
+                rows = [r.key for r in table.template.rows if any(c.key == scope for c in r.columns)]
+            else:
+                rt = table.template.row(scope)
+                rows = [c.key for c in rt.columns] if rt else []
+            memo[k] = term.keys(rows)
+        return memo[k]
+
     def _refs(self, table: Table, term: Term, scope: str) -> list[tuple[str, str]] | None:
         """(row, column) cells of a term in this scope; None when the term cannot be evaluated."""
         if self.p["each"] == "column":
-            rows = [r for r in table.template.rows if any(c.key == scope for c in r.columns)]
-            keys = term.keys([r.key for r in rows])
+            keys = self._keys(table, term, scope)
             if term.kind == "name" and not keys:
                 return None
             out = []
@@ -95,10 +107,9 @@ class EquationCheck(Checker):
                 elif not table.is_covered(key):
                     return None
             return out
-        rt = table.template.row(scope)
-        if rt is None:
+        if table.template.row(scope) is None:
             return None
-        keys = term.keys([c.key for c in rt.columns])
+        keys = self._keys(table, term, scope)
         if term.kind == "name" and not keys:
             return None
         out = []
