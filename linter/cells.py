@@ -76,22 +76,29 @@ def needs_split(tokens: Sequence[str], ncols: int) -> bool:
 
 
 def split_candidates(
-    tokens: Sequence[str], kinds: Sequence[ColumnKind], check: Callable[[list], bool] | None = None
+    tokens: Sequence[str],
+    kinds: Sequence[ColumnKind],
+    check: Callable[[list], bool] | None = None,
+    limit: int = _MAX_SOLUTIONS,
 ) -> list[list[tuple[int, int, int]]]:
     """All ways to cut `tokens` into len(kinds) cells; each cell is (token index, start, end).
 
     Only splits whose cells are all well-formed are returned, and, when `check` is given, only
-    those whose values pass it. At most _MAX_SOLUTIONS are returned.
+    those whose values pass it. At most `limit` are returned.
     """
     ncols = len(kinds)
     digits = sum(len(t) for t in tokens)
     if digits > ncols * _MAX_DIGITS_PER_CELL or len(tokens) > ncols:
         return []
+    # characters left from the start of each token to the end of the row
+    after = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        after[i] = after[i + 1] + len(tokens[i])
     out: list[list[tuple[int, int, int]]] = []
     cur: list[tuple[int, int, int]] = []
 
     def walk(ti: int, start: int) -> None:
-        if len(out) >= _MAX_SOLUTIONS:
+        if len(out) >= limit:
             return
         col = len(cur)
         if ti == len(tokens):
@@ -99,15 +106,23 @@ def split_candidates(
                 if check is None or check([_value(tokens[a][b:c]) for a, b, c in cur]):
                     out.append(list(cur))
             return
-        if col == ncols:
+        need = ncols - col
+        left = after[ti] - start
+        # every cell still needed takes at least one character, every token at least one cell
+        if need < len(tokens) - ti or left < need:
             return
         token = tokens[ti]
-        # cells still needed must fit in the tokens left (each token gives at least one cell)
-        if ncols - col < len(tokens) - ti:
-            return
-        for end in range(start + 1, len(token) + 1):
-            piece = token[start:end]
-            if not kinds[col].accepts(piece):
+        kind = kinds[col]
+        # the longest this cell can be and still leave a character for each cell after it
+        longest = min(len(token), start + left - (need - 1))
+        if token[start] == "0" and not kind.decimal:
+            ends = (start + 1,)  # no leading zeros: a cell starting with 0 is 0
+        else:
+            ends = range(start + 1, longest + 1)
+        for end in ends:
+            if end < len(token) and need == 1:
+                continue
+            if not kind.accepts(token[start:end]):
                 continue
             cur.append((ti, start, end))
             if end == len(token):

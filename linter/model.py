@@ -191,6 +191,7 @@ class Document:
     dates: list[DateMention] = field(default_factory=list)
     format: str | None = None  # "2021" | "2019", from the tables
     front_stop: int = 0  # index in `lines` of the first section heading
+    memo: dict = field(default_factory=dict)  # results rules share (e.g. duplicate pairs)
 
     @property
     def text(self) -> str:

@@ -509,11 +509,10 @@ def _fill(
     if not needs_split(texts, ncols):
         return None, "missing_cells", ""
     check = _row_check(table_key, ncols)
-    plain = split_candidates(texts, kinds)
-    sols = plain
+    sols = split_candidates(texts, kinds, limit=2)  # only whether the split is unique matters
     split = "unique"
-    if len(plain) != 1 and check is not None:
-        sols = split_candidates(texts, kinds, check)
+    if len(sols) != 1 and check is not None:
+        sols = split_candidates(texts, kinds, check, limit=2)
         split = "sum"
     if len(sols) != 1:
         return None, "inseparable", ""

@@ -89,8 +89,12 @@ class DuplicateCheck(Checker):
 
     def eligible(self, doc: Document) -> list[tuple[Paragraph, str]]:
         """(paragraph, normalised text) of the paragraphs long enough to compare."""
+        key = ("duplicate-eligible", self.p["min_length"])
+        if key in doc.memo:
+            return doc.memo[key]
         min_len = self.p["min_length"]
         out = []
+        doc.memo[key] = out
         for p in doc.paragraphs:
             n = _norm(p.text)
             if len(n) >= min_len:
@@ -98,7 +102,14 @@ class DuplicateCheck(Checker):
         return out
 
     def pairs(self, doc: Document) -> list[tuple[Paragraph, Paragraph, float]]:
-        """(later, earlier, similarity) for every paragraph that duplicates an earlier one."""
+        """(later, earlier, similarity) for every paragraph that duplicates an earlier one
+        (computed once per document for all duplicate rules with the same parameters)."""
+        key = ("duplicate-pairs", self.p["threshold"], self.p["min_length"])
+        if key not in doc.memo:
+            doc.memo[key] = self._pairs(doc)
+        return doc.memo[key]
+
+    def _pairs(self, doc: Document) -> list[tuple[Paragraph, Paragraph, float]]:
         threshold = self.p["threshold"]
         items = self.eligible(doc)
         if len(items) < 2:
