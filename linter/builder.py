@@ -297,7 +297,7 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
     blank_run = 0
     for line in lines:
         kind = line.kind
-        if kind in (L.BLANK, L.PAGE_NUMBER):
+        if kind in (L.BLANK, L.PAGE_NUMBER, L.COMMENT):
             blank_run += 1 if kind == L.BLANK else 0
             continue
         if kind in (L.PIPE_ROW, L.MD_RULE, L.NUMBER_LINE):
@@ -361,7 +361,7 @@ def _title(doc: Document) -> None:
         doc.title, doc.title_span = meta.value, meta.span
     else:
         front_stop = doc.front_stop
-        front = [l for l in doc.lines[:front_stop] if l.kind not in (L.BLANK, L.PAGE_NUMBER, L.META_LINE)]
+        front = [l for l in doc.lines[:front_stop] if l.kind not in (L.BLANK, L.PAGE_NUMBER, L.META_LINE, L.COMMENT)]
         for k, line in enumerate(front[:8]):
             t = line.text.strip().lstrip("#").strip()
             nxt_text = front[k + 1].text.strip() if k + 1 < len(front) else ""
@@ -431,7 +431,7 @@ def _dates(doc: Document) -> None:
                 doc.publication_date = found[0]
                 break
     # The signature date stands alone on one of the last lines.
-    tail = [l for l in doc.lines if l.kind != L.BLANK][-8:]
+    tail = [l for l in doc.lines if l.kind not in (L.BLANK, L.COMMENT)][-8:]
     for line in reversed(tail):
         found = D.find_dates(line.text, line.lineno, line.col)
         if found and len(line.text.strip()) <= len(found[-1].raw) + 2:

@@ -82,8 +82,8 @@ def suppressions(doc: Document) -> Suppressions:
                 by_line.setdefault(i, set()).update(codes)
             elif kind == "disable-next-line":
                 j = i + 1
-                while j <= len(lines) and not lines[j - 1].strip():
-                    j += 1
+                while j <= len(lines) and (not lines[j - 1].strip() or _DIRECTIVE.fullmatch(lines[j - 1].strip())):
+                    j += 1  # skip blank lines and further directives
                 by_line.setdefault(j, set()).update(codes)
     return Suppressions(whole, by_line, directives)
 

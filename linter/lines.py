@@ -17,6 +17,7 @@ from .resources import grammar_dir
 
 # Line kinds, as named by the grammar's terminals.
 BLANK = "BLANK"
+COMMENT = "COMMENT"
 PAGE_NUMBER = "PAGE_NUMBER"
 MD_RULE = "MD_RULE"
 PIPE_ROW = "PIPE_ROW"

@@ -98,7 +98,7 @@ class _Event:
 
 def _line_events(line: Line) -> list[_Event]:
     kind, text, ln, col = line.kind, line.text, line.lineno, line.col
-    if kind in (L.BLANK, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING):
+    if kind in (L.BLANK, L.COMMENT, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING):
         return []
     if kind == L.PIPE_ROW:
         return _pipe_events(text, ln, col)

@@ -47,3 +47,9 @@ def test_line_kinds(line, kind):
 def test_one_token_per_line_for_any_text():
     text = "a\n\n|\n一、\n(\n1.\n\x0c\n𠀀𠀁\n" * 3
     assert len(kinds(text)) == len(text.split("\n"))
+
+
+def test_comment_lines():
+    assert kinds("<!-- xxgk-lint: disable-next-line=XG201 -->") == [L.COMMENT]
+    assert kinds("  <!-- a --> ") == [L.COMMENT]
+    assert kinds("<!-- a --> 正文") == [L.TEXT_LINE]

@@ -205,7 +205,7 @@ class PatternCheck(Checker):
                 yield p.text, p.span_of
         else:
             for line in doc.lines:
-                if line.kind in (L.BLANK, L.PAGE_NUMBER):
+                if line.kind in (L.BLANK, L.PAGE_NUMBER, L.COMMENT):
                     continue
                 yield line.text, (lambda a, b, line=line: Span(line.lineno, line.col + a + 1, line.lineno, line.col + b + 1))
 
