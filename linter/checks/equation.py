@@ -63,20 +63,7 @@ class EquationCheck(Checker):
         table = doc.tables.get(self.p["table"])
         if table is None or not table.cells:
             return
-        import fnmatch
-
-        only = self.p["only"]
-        if self.p["each"] == "column":
-            scopes = []
-            for g in table.template.groups:
-                for c in g.columns:
-                    if c.key not in scopes:
-                        scopes.append(c.key)
-        else:
-            scopes = [r.key for r in table.template.rows]
-        if only:
-            scopes = [s for s in scopes if any(fnmatch.fnmatchcase(s, p) for p in only)]
-        for scope in scopes:
+        for scope in self.scopes(table):
             found = self._check_scope(doc, table, scope)
             if found is not None:
                 yield found
@@ -184,11 +171,46 @@ class EquationCheck(Checker):
         needed = (r_total - l_total) * blanks[0]
         return needed >= 0
 
-    def _check_scope(self, doc: Document, table: Table, scope: str):
+    def scopes(self, table: Table) -> list[str]:
+        import fnmatch
+
+        if self.p["each"] == "column":
+            out = []
+            for g in table.template.groups:
+                for c in g.columns:
+                    if c.key not in out:
+                        out.append(c.key)
+        else:
+            out = [r.key for r in table.template.rows]
+        only = self.p["only"]
+        if only:
+            out = [s for s in out if any(fnmatch.fnmatchcase(s, p) for p in only)]
+        return out
+
+    def evaluate(self, table: Table, scope: str):
+        """(left, right) sides in this scope — each (labels, values, cells, total) — or None
+        when a cell cannot be read. Used for findings, hovers and inlay hints."""
         left = self._side(table, self.eq.left, scope)
         right = self._side(table, self.eq.right, scope)
         if left is None or right is None:
             return None
+        return left, right
+
+    def explain(self, table: Table, scope: str) -> str | None:
+        """The equation in this scope with its numbers, e.g. `总计 = 自然人+… : 27 = 25 + 2`."""
+        sides = self.evaluate(table, scope)
+        if sides is None:
+            return None
+        (ll, lv, _, lt), (rl, rv, _, rt) = sides
+        ok = abs(lt - rt) <= self.p["tolerance"] + 1e-9
+        sign = "=" if ok else "≠"
+        return f"{''.join(ll)} {sign} {''.join(rl)}:{' + '.join(lv)} {sign} {' + '.join(rv)}" + ("" if ok else f"(差 {_fmt(lt - rt)})")
+
+    def _check_scope(self, doc: Document, table: Table, scope: str):
+        sides = self.evaluate(table, scope)
+        if sides is None:
+            return None
+        left, right = sides
         l_labels, l_values, l_cells, l_total = left
         r_labels, r_values, r_cells, r_total = right
         if not l_cells and not r_cells:
