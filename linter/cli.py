@@ -21,7 +21,6 @@ from pathlib import Path
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-REPORT_SUFFIXES = (".txt", ".md")
 
 
 class UsageError(Exception):
@@ -40,15 +39,27 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="检查报告")
     c.add_argument("paths", nargs="*", default=[], help="文件、目录或 -(标准输入)")
-    c.add_argument("--format", "--output-format", dest="format", default="text", choices=["text", "concise", "json"])
+    c.add_argument(
+        "--format", "--output-format", dest="format", default="text",
+        choices=["text", "concise", "json", "sarif", "github", "junit"],
+    )
+    c.add_argument("--output-file", "-o", help="把结果写入文件而不是标准输出")
     c.add_argument("--select", action="append", default=[], help="只运行这些规则/前缀/类别(逗号分隔)")
     c.add_argument("--ignore", action="append", default=[], help="不运行这些规则/前缀/类别(逗号分隔)")
     c.add_argument("--config", help="配置文件(xxgk-lint.toml 或 pyproject.toml)")
     c.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
     c.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
+    c.add_argument("--fix", action="store_true", help="应用安全的自动修复")
+    c.add_argument("--unsafe-fixes", action="store_true", help="也应用需要确认的修复(与 --fix 或 --diff 一起用)")
+    c.add_argument("--diff", action="store_true", help="只显示修复会做的改动,不写文件")
     c.add_argument("--statistics", action="store_true", help="按规则统计问题数量")
+    c.add_argument("--baseline", help="基线文件:不存在时记录当前问题;存在时只报告新问题")
+    c.add_argument("--update-baseline", action="store_true", help="用当前问题重写基线文件")
+    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数(默认:全部 CPU 核)")
+    c.add_argument("--no-cache", action="store_true", help="不读写结果缓存")
     c.add_argument("--stdin-filename", help="标准输入的文件名(用于配置查找和报告)")
     c.add_argument("--no-summary", action="store_true", help="不打印汇总行")
+    c.add_argument("--quiet", "-q", action="store_true", help="只打印问题,不打印汇总和进度")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
 
     ps = sub.add_parser("parse", help="以 JSON 打印报告的解析结果(文档模型)")
@@ -68,124 +79,182 @@ def _split(values: list[str]) -> list[str]:
     return out
 
 
-def _collect(paths: list[str]) -> list[tuple[str, bool]]:
-    """Expand folders (recursively, .txt and .md, sorted); keep files and "-" as given.
-    Each path comes with whether it was named explicitly (a file found in a folder that is
-    not a report at all, like a README, is skipped rather than linted)."""
-    out: list[tuple[str, bool]] = []
-    for p in paths:
-        if p == "-":
-            out.append((p, True))
-            continue
-        path = Path(p)
-        if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
-                for f in files:
-                    if f.endswith(REPORT_SUFFIXES):
-                        found.append(os.path.join(root, f))
-            out.extend((f, False) for f in sorted(found))
-        elif path.exists():
-            out.append((p, True))
-        else:
-            raise UsageError(f"{p}: 文件或目录不存在")
-    return out
+def _progress_printer(total: int):
+    """A progress bar on stderr for a terminal and more than a few files (none in CI or a pipe)."""
+    if total <= 20 or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    state = {"last": -1}
 
+    def show(done: int, _total: int) -> None:
+        pct = done * 100 // total
+        if pct == state["last"] and done != total:
+            return
+        state["last"] = pct
+        bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+        sys.stderr.write(f"\r[{bar}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+        sys.stderr.flush()
 
-def _config(args, start: Path):
-    from .config import Config, discover, load
-
-    if args.isolated:
-        cfg = Config()
-    elif args.config:
-        cfg = load(Path(args.config))
-    else:
-        cfg = discover(start)
-    sel, ign = _split(args.select), _split(args.ignore)
-    if sel:
-        cfg.select = sel
-    if ign:
-        cfg.ignore = cfg.ignore + ign
-    if args.fail_level:
-        cfg.fail_level = args.fail_level
-    return cfg
+    return show
 
 
 def cmd_check(args) -> int:
-    from .engine import Linter, fails
-    from .output import format_concise, format_json, format_text, statistics, summary
-    from .reading import ReadError, decode, read_report
+    from . import run as R
 
-    paths = _collect(args.paths or ["."])
-    if not paths:
+    opts = R.Options(
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        config=args.config,
+        isolated=args.isolated,
+        fail_level=args.fail_level,
+        fix=args.fix,
+        unsafe_fixes=args.unsafe_fixes,
+        diff=args.diff,
+        use_cache=not args.no_cache,
+        stdin_filename=args.stdin_filename,
+    )
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes 须与 --fix 或 --diff 一起使用")
+
+    def excludes_for(folder: Path):
+        if args.isolated:
+            return folder, []
+        cfg = R.config_for(str(folder / "x.txt"), opts)
+        return cfg.root, cfg.exclude
+
+    try:
+        files = R.collect(args.paths or ["."], excludes_for)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc.args[0]}: 文件或目录不存在") from None
+    if not files:
         print("xxgk-lint: 没有找到要检查的 .txt 或 .md 文件", file=sys.stderr)
         return EXIT_ERROR
-    start = Path(paths[0][0]).resolve() if paths[0][0] != "-" else Path.cwd()
-    cfg = _config(args, start)
-    linters: dict = {}
-    all_diags = []
-    sources: dict[str, list[str]] = {}
-    errors = 0
-    skipped = 0
-    for p, explicit in paths:
-        try:
-            if p == "-":
-                name = args.stdin_filename or "-"
-                text, _enc = decode(sys.stdin.buffer.read(), name)
-            else:
-                name = p
-                text = read_report(p).text
-        except ReadError as exc:
-            print(f"xxgk-lint: {exc}", file=sys.stderr)
-            errors += 1
-            continue
-        file_cfg = cfg
-        if not args.config and not args.isolated and p != "-":
-            from .config import discover
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    progress = None if args.quiet else _progress_printer(len(files))
+    results = R.run(files, opts, jobs, progress)
+    return report(args, results)
 
-            file_cfg = discover(Path(p).resolve())
-            if _split(args.select):
-                file_cfg.select = _split(args.select)
-            if _split(args.ignore):
-                file_cfg.ignore = file_cfg.ignore + _split(args.ignore)
-            if args.fail_level:
-                file_cfg.fail_level = args.fail_level
-        key = file_cfg.key()
-        linter = linters.get(key)
-        if linter is None:
-            linter = linters[key] = Linter(file_cfg)
-        doc, diags = linter.lint_text(text, name)
-        if not explicit and not doc.looks_like_report:
-            skipped += 1
-            continue
-        sources[name] = doc.source.lines
-        all_diags.extend(diags)
-        if linter.errors:
-            for e in linter.errors:
-                print(f"xxgk-lint: 内部错误:{e}", file=sys.stderr)
-            linter.errors.clear()
+
+def report(args, results) -> int:
+    from . import run as R
+    from .engine import fails
+    from .output import format_concise, format_json, format_text, statistics, summary
+
+    errors = 0
+    diags = []
+    texts: dict[str, list[str]] = {}
+    for res in results:
+        if res.error:
+            print(f"xxgk-lint: {res.error}", file=sys.stderr)
             errors += 1
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    if args.format == "json":
-        print(format_json(all_diags))
-    elif args.format == "concise":
-        if all_diags:
-            print(format_concise(all_diags))
+            continue
+        for e in res.internal:
+            print(f"xxgk-lint: 内部错误:{e}", file=sys.stderr)
+            errors += 1
+        if res.skipped:
+            continue
+        diags.extend(res.diags)
+    linted = [r for r in results if not r.error and not r.skipped]
+
+    def lines_of(path: str):
+        if path not in texts:
+            res = next((r for r in linted if r.path == path), None)
+            text = R.text_of(res) if res else None
+            texts[path] = text.split("\n") if text is not None else None
+        return texts[path]
+
+    if args.baseline:
+        from . import baseline as B
+
+        bpath = Path(args.baseline)
+        items = [(d, lines_of(d.path)) for d in diags]
+        if args.update_baseline or not bpath.exists():
+            n = B.write(bpath, items)
+            print(f"xxgk-lint: 已把 {n} 个现有问题记入基线 {bpath};以后只报告新问题。", file=sys.stderr)
+            diags = []
+        else:
+            try:
+                diags = B.filter_new(bpath, items)
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"{bpath}: 无法读取基线文件({exc})") from None
+
+    out_lines: list[str] = []
+    fmt = args.format
+    if fmt == "json":
+        out_lines.append(format_json(diags))
+    elif fmt == "sarif":
+        from .config import Config
+        from .engine import load_rules
+        from .formats import sarif
+
+        out_lines.append(sarif(diags, load_rules(Config())))
+    elif fmt == "github":
+        from .formats import github
+
+        if diags:
+            out_lines.append(github(diags))
+    elif fmt == "junit":
+        from .formats import junit
+
+        level = args.fail_level or (linted[0].fail_level if linted else "error")
+        out_lines.append(junit(diags, [r.path for r in linted], level))
+    elif fmt == "concise":
+        if diags:
+            out_lines.append(format_concise(diags))
     else:
-        text = format_text(all_diags, sources.get, color=color)
+        to_file = bool(args.output_file)
+        color = not to_file and (args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        text = format_text(diags, lines_of, color=color)
         if text:
-            print(text)
-    if args.statistics:
-        print(statistics(all_diags), file=sys.stderr if args.format == "json" else sys.stdout)
-    if args.format != "json" and not args.no_summary:
-        line = summary(all_diags, len(paths) - skipped)
-        if skipped:
-            line += f"(另有 {skipped} 个文件不像年度报告,已跳过)"
-        print(line, file=sys.stdout if args.format == "text" else sys.stderr)
+            out_lines.append(text)
+    for res in linted:
+        if res.diff:
+            out_lines.append(res.diff.rstrip("\n"))
+    if args.statistics and diags:
+        out_lines.append(statistics(diags))
+    quiet = args.quiet or args.no_summary
+    if not quiet and fmt in ("text", "concise"):
+        out_lines.append(_summary(diags, linted, results, args))
+    body = "\n".join(out_lines)
+    if args.output_file:
+        from .run import atomic_write
+
+        atomic_write(Path(args.output_file), (body + "\n").encode("utf-8"))
+        if not quiet and fmt not in ("text", "concise"):
+            print(_summary(diags, linted, results, args), file=sys.stderr)
+    elif body:
+        print(body)
+    if not quiet and fmt not in ("text", "concise") and not args.output_file and sys.stderr.isatty():
+        print(_summary(diags, linted, results, args), file=sys.stderr)
     if errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if fails(all_diags, cfg.fail_level) else EXIT_OK
+    level = args.fail_level or "error"
+    by_path_level = {r.path: r.fail_level for r in linted}
+    failing = [d for d in diags if fails([d], args.fail_level or by_path_level.get(d.path, level))]
+    if args.diff and any(r.diff for r in linted):
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _summary(diags, linted, results, args) -> str:
+    from collections import Counter
+
+    from .output import summary
+
+    line = summary(diags, len(linted))
+    skipped = sum(1 for r in results if r.skipped)
+    fixed = sum(r.fixed for r in linted)
+    cats = Counter(d.category for d in diags)
+    if cats:
+        line += "\n按类别:" + "、".join(f"{c} {n}" for c, n in cats.most_common())
+        with_errors = len({d.path for d in diags if d.severity == "error"})
+        line += f";有错误的报告 {with_errors} 份。"
+    if fixed:
+        line += f"\n已自动修复 {fixed} 个问题。"
+    if skipped:
+        line += f"\n另有 {skipped} 个文件不像年度报告,已跳过。"
+    return line
 
 
 def cmd_parse(args) -> int:

@@ -70,6 +70,29 @@ class Diagnostic:
         s = self.span
         return (self.path, s.line, s.column, self.rule, self.message)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Diagnostic":
+        """Inverse of to_dict (the result cache stores diagnostics as JSON)."""
+
+        def span(x: dict) -> Span:
+            return Span(x["line"], x["column"], x["end_line"], x["end_column"])
+
+        fix = None
+        if d.get("fix"):
+            f = d["fix"]
+            fix = Fix(f["message"], tuple(Edit(span(e), e["content"]) for e in f["edits"]), f.get("applicability", "safe"))
+        return cls(
+            rule=d["rule"],
+            category=d["category"],
+            severity=d["severity"],
+            message=d["message"],
+            span=span(d),
+            path=d["path"],
+            fix=fix,
+            related=tuple(Related(span(r), r["message"]) for r in d.get("related", ())),
+            name=d.get("name", ""),
+        )
+
     def to_dict(self) -> dict:
         s = self.span
         return {

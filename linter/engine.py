@@ -15,6 +15,7 @@ from .diagnostic import SEVERITY_RANK, Diagnostic
 from .model import Document
 from .resources import rules_dir
 from .rules import Rule, load_dirs
+from .source import Span
 
 log = logging.getLogger("xxgk-lint")
 
@@ -50,24 +51,42 @@ def load_rules(config: Config) -> list[Rule]:
 
 
 @dataclass(slots=True)
-class Suppressions:
-    whole_file: set[str]  # codes ("*" for all)
-    by_line: dict[int, set[str]]
-    directives: list[tuple[int, str, set[str]]]  # (line, kind, codes) for unused-suppression reports
+class Directive:
+    line: int
+    kind: str
+    codes: set[str]
+    target: int  # the line it applies to (0: the whole file)
+    text: str
+    span: tuple[int, int]  # 0-based columns of the comment on its line
+    used: bool = False
 
     def covers(self, d: Diagnostic) -> bool:
-        if "*" in self.whole_file or any(d.rule.startswith(c) for c in self.whole_file):
-            return True
-        codes = self.by_line.get(d.span.line)
-        return bool(codes) and ("*" in codes or any(d.rule.startswith(c) for c in codes))
+        if self.target and d.span.line != self.target:
+            return False
+        return "*" in self.codes or any(d.rule.startswith(c) for c in self.codes)
+
+
+@dataclass(slots=True)
+class Suppressions:
+    directives: list[Directive]
+
+    @property
+    def whole_file(self) -> bool:
+        return any(not x.target for x in self.directives)
+
+    def covers(self, d: Diagnostic) -> bool:
+        hit = False
+        for x in self.directives:
+            if x.covers(d):
+                x.used = True
+                hit = True
+        return hit
 
 
 def suppressions(doc: Document) -> Suppressions:
-    whole: set[str] = set()
-    by_line: dict[int, set[str]] = {}
-    directives: list[tuple[int, str, set[str]]] = []
+    directives: list[Directive] = []
     if "xxgk-lint" not in doc.text:
-        return Suppressions(whole, by_line, directives)
+        return Suppressions(directives)
     lines = doc.source.lines
     for i, text in enumerate(lines, 1):
         if "xxgk-lint" not in text:
@@ -75,17 +94,19 @@ def suppressions(doc: Document) -> Suppressions:
         for m in _DIRECTIVE.finditer(text):
             kind = m.group(1)
             codes = {c.strip() for c in (m.group(2) or "").split(",") if c.strip()} or {"*"}
-            directives.append((i, kind, codes))
             if kind in ("disable", "disable-file"):
-                whole |= codes
+                target = 0
             elif kind == "disable-line":
-                by_line.setdefault(i, set()).update(codes)
+                target = i
             elif kind == "disable-next-line":
                 j = i + 1
                 while j <= len(lines) and (not lines[j - 1].strip() or _DIRECTIVE.fullmatch(lines[j - 1].strip())):
                     j += 1  # skip blank lines and further directives
-                by_line.setdefault(j, set()).update(codes)
-    return Suppressions(whole, by_line, directives)
+                target = j
+            else:
+                continue
+            directives.append(Directive(i, kind, codes, target, m.group(0), (m.start(), m.end())))
+    return Suppressions(directives)
 
 
 class Linter:
@@ -135,9 +156,27 @@ class Linter:
                 found = [replace(d, severity=level) for d in found]
             out.extend(found)
         sup = suppressions(doc)
-        if sup.whole_file or sup.by_line:
+        if sup.directives:
             out = [d for d in out if not sup.covers(d)]
+            out.extend(self._unused(doc, sup, rules))
         out = sorted(set(out), key=Diagnostic.sort_key)
+        return out
+
+    def _unused(self, doc: Document, sup: Suppressions, rules: list[Rule] | None) -> list[Diagnostic]:
+        """Suppression comments that suppressed nothing (only for rules that ran: a comment
+        for a rule switched off in the configuration is not unused)."""
+        rule = next((r for r in (rules if rules is not None else self.active) if r.kind == "unused-suppression"), None)
+        if rule is None:
+            return []
+        ran = {r.id for r in (rules if rules is not None else self.active)}
+        out = []
+        for x in sup.directives:
+            if x.used:
+                continue
+            if "*" not in x.codes and not any(r.startswith(c) for c in x.codes for r in ran):
+                continue
+            span = Span(x.line, x.span[0] + 1, x.line, x.span[1] + 1)
+            out.append(rule.checker.diag(doc, span, codes="、".join(sorted(x.codes)), directive=x.text))
         return out
 
 

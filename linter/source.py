@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 _NEWLINES = re.compile(r"\r\n|\r")
+_ANY_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +35,38 @@ class Span:
 class Source:
     """Normalised text ("\\n" line ends, no BOM) with its lines."""
 
-    __slots__ = ("text", "lines", "had_bom", "newline")
+    __slots__ = ("text", "lines", "had_bom", "newline", "endings")
 
     def __init__(self, raw: str):
         self.had_bom = raw.startswith("\ufeff")
         if self.had_bom:
             raw = raw[1:]
+        self.endings: list[str] | None = None  # each line's own ending, when not all "\n"
         if "\r" in raw:
-            self.newline = "\r\n" if "\r\n" in raw else "\r"
+            self.endings = [m.group(0) for m in _ANY_NEWLINE.finditer(raw)]
+            crlf = self.endings.count("\r\n")
+            self.newline = "\r\n" if crlf * 2 >= len(self.endings) else ("\r" if self.endings.count("\r") > crlf else "\n")
             raw = _NEWLINES.sub("\n", raw)
         else:
             self.newline = "\n"
         self.text = raw
         self.lines = raw.split("\n")
+
+    def restore(self, text: str) -> str:
+        """`text` (normalised, e.g. after fixes) with this file's BOM and line endings back.
+        Each line keeps its own ending when the line count is unchanged."""
+        if self.endings is not None:
+            lines = text.split("\n")
+            if len(lines) == len(self.endings) + 1:
+                out = []
+                for line, end in zip(lines, self.endings):
+                    out.append(line)
+                    out.append(end)
+                out.append(lines[-1])
+                text = "".join(out)
+            else:
+                text = text.replace("\n", self.newline)
+        return ("\ufeff" if self.had_bom else "") + text
 
     def line_text(self, line: int) -> str:
         """Text of 1-based line `line` ("" when out of range)."""

@@ -1,0 +1,401 @@
+"""Linting many reports: file discovery with excludes, a result cache, parallel workers, fixes.
+
+The parent process reads each file, hashes it and looks it up in the cache (keyed by content
+hash, rule set and configuration): a warm run over an unchanged folder never imports the
+parser. Misses are linted in worker processes (`--jobs`, default all cores) and come back in
+input order, so the output is the same as a serial run. Fixes are written atomically (temp
+file + rename) in the file's own encoding, BOM and line endings.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+
+CACHE_DIR_NAME = ".xxgk-lint-cache"
+CACHE_FORMAT = 1
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
+REPORT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass
+class Options:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    config: str | None = None
+    isolated: bool = False
+    fail_level: str | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    use_cache: bool = True
+    stdin_filename: str | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    diags: list = field(default_factory=list)
+    text: str | None = None  # decoded text (for code frames), None on error
+    error: str | None = None  # a file that could not be read (exit 2)
+    internal: list[str] = field(default_factory=list)  # rules that raised
+    fixed: int = 0
+    diff: str = ""
+    skipped: bool = False  # found in a folder and not a report at all
+    cached: bool = False
+    fail_level: str = "error"
+
+
+# -- discovery --------------------------------------------------------------------------------
+
+
+def _excluded(rel: str, is_dir: bool, patterns: list[str]) -> bool:
+    """gitignore-style: "drafts/" (a folder anywhere), "/old" (anchored), "*.bak.txt", "a/**/b"."""
+    name = rel.rsplit("/", 1)[-1]
+    for pat in patterns:
+        p = pat.strip()
+        if not p or p.startswith("#"):
+            continue
+        dir_only = p.endswith("/")
+        p = p.rstrip("/")
+        if dir_only and not is_dir:
+            continue
+        if p.startswith("/"):
+            if fnmatch.fnmatchcase(rel, p[1:]) or fnmatch.fnmatchcase(rel, p[1:] + "/*"):
+                return True
+        elif "/" in p:
+            if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, "*/" + p):
+                return True
+        elif fnmatch.fnmatchcase(name, p):
+            return True
+    return False
+
+
+def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
+    """(path, named explicitly) for every report under `paths`, sorted within each folder.
+    `excludes_for(folder)` gives (root, patterns) of the configuration that governs it."""
+    out: list[tuple[str, bool]] = []
+    for p in paths:
+        if p == "-":
+            out.append((p, True))
+            continue
+        path = Path(p)
+        if not path.is_dir():
+            if not path.exists():
+                raise FileNotFoundError(p)
+            out.append((p, True))
+            continue
+        root, patterns = excludes_for(path.resolve())
+        found = []
+        for folder, dirs, files in os.walk(path):
+            keep = []
+            for d in sorted(dirs):
+                if d in SKIP_DIRS or d.startswith("."):
+                    continue
+                full = os.path.join(folder, d)
+                if patterns and _excluded(_rel(full, root), True, patterns):
+                    continue
+                keep.append(d)
+            dirs[:] = keep
+            for f in files:
+                if not f.endswith(REPORT_SUFFIXES):
+                    continue
+                full = os.path.join(folder, f)
+                if patterns and _excluded(_rel(full, root), False, patterns):
+                    continue
+                found.append(full)
+        out.extend((f, False) for f in sorted(found))
+    return out
+
+
+def _rel(path: str, root: Path) -> str:
+    try:
+        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    except ValueError:
+        return path.replace(os.sep, "/")
+
+
+# -- configuration per file -----------------------------------------------------------------
+
+
+def config_for(path: str, opts: Options):
+    from .config import Config, discover, load
+
+    if opts.isolated:
+        cfg = Config()
+    elif opts.config:
+        cfg = load(Path(opts.config))
+    else:
+        cfg = discover(Path(path).resolve() if path != "-" else Path.cwd())
+    if opts.select:
+        cfg.select = list(opts.select)
+    if opts.ignore:
+        cfg.ignore = cfg.ignore + list(opts.ignore)
+    if opts.fail_level:
+        cfg.fail_level = opts.fail_level
+    return cfg
+
+
+# -- the rule set's fingerprint and the cache --------------------------------------------------
+
+
+def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
+    """Changes whenever a rule, template, the grammar or the program changes."""
+    from .resources import grammar_dir, rules_dir
+
+    h = hashlib.sha256(__version__.encode())
+    for base in (grammar_dir(), rules_dir(), *map(Path, extra_dirs)):
+        for f in sorted(base.rglob("*")):
+            if f.is_file() and f.suffix in (".lark", ".toml"):
+                h.update(str(f.relative_to(base)).encode())
+                h.update(f.read_bytes())
+    # the code itself: a development checkout changes without a version bump
+    pkg = Path(__file__).resolve().parent
+    for f in sorted(pkg.rglob("*.py")):
+        st = f.stat()
+        h.update(f"{f.name}{st.st_size}{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+class Cache:
+    """One JSON file per (rule set, configuration) under .xxgk-lint-cache/ at the project root."""
+
+    def __init__(self, root: Path, key: str):
+        self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{key}.json"
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def get(self, path: str, digest: str):
+        e = self.entries.get(os.path.abspath(path))
+        if e and e.get("sha") == digest:
+            return e
+        return None
+
+    def put(self, path: str, digest: str, diags: list[dict], skipped: bool) -> None:
+        self.entries[os.path.abspath(path)] = {"sha": digest, "diags": diags, "skipped": skipped}
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.path.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n", encoding="utf-8")
+            atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # a read-only project: no cache, no failure
+
+
+# -- linting one file (in a worker or in the parent) -------------------------------------------
+
+_linters: dict = {}
+
+
+def _linter(cfg):
+    from .engine import Linter
+
+    key = cfg.key()
+    if key not in _linters:
+        _linters[key] = Linter(cfg)
+    return _linters[key]
+
+
+def lint_one(path: str, explicit: bool, data: bytes, opts: Options, cfg) -> FileResult:
+    """Decode, lint and (optionally) fix one report."""
+    from .reading import ReadError, decode
+
+    name = opts.stdin_filename or "-" if path == "-" else path
+    res = FileResult(path=name, fail_level=cfg.fail_level)
+    try:
+        text, encoding = decode(data, name)
+    except ReadError as exc:
+        res.error = str(exc)
+        return res
+    linter = _linter(cfg)
+    doc, diags = linter.lint_text(text, name)
+    res.internal = list(linter.errors)
+    linter.errors.clear()
+    if not explicit and not doc.looks_like_report:
+        res.skipped = True
+        return res
+    if (opts.fix or opts.diff) and any(d.fix for d in diags):
+        from .fixes import fix_text
+
+        def fixes_of(t: str):
+            return [d.fix for d in linter.lint_text(t, name)[1] if d.fix]
+
+        new_text = fix_text(doc.source.text, fixes_of, unsafe=opts.unsafe_fixes)
+        if new_text != doc.source.text:
+            if opts.diff:
+                import difflib
+
+                res.diff = "".join(
+                    difflib.unified_diff(
+                        doc.source.text.splitlines(keepends=True),
+                        new_text.splitlines(keepends=True),
+                        fromfile=f"a/{name}",
+                        tofile=f"b/{name}",
+                    )
+                )
+            else:
+                remaining = linter.lint_text(new_text, name)[1]
+                res.fixed = max(0, len(diags) - len(remaining))
+                if path != "-":
+                    write_report(Path(path), doc.source.restore(new_text), encoding)
+                else:
+                    sys.stdout.write(doc.source.restore(new_text))
+                doc_text, diags = new_text, remaining
+                text = doc_text
+    res.diags = diags
+    res.text = text
+    return res
+
+
+def _worker(args) -> FileResult:
+    path, explicit, data, opts, cfg = args
+    return lint_one(path, explicit, data, opts, cfg)
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and a rename: a crash leaves the old file."""
+    mode = None
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_report(path: Path, text: str, encoding: str) -> None:
+    """`text` (BOM and line endings already restored) in the file's own encoding."""
+    if encoding == "utf-8-sig":
+        data = b"\xef\xbb\xbf" + text.encode("utf-8")
+    elif encoding == "utf-16":
+        data = text.encode("utf-16")
+    else:
+        data = text.encode(encoding)
+    atomic_write(path, data)
+
+
+# -- the batch ---------------------------------------------------------------------------------
+
+
+def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) -> list[FileResult]:
+    """Lint `files` and return one result per file, in input order."""
+    results: list[FileResult | None] = [None] * len(files)
+    todo: list[tuple[int, tuple]] = []
+    caches: dict[tuple, Cache] = {}
+    fingerprints: dict[tuple, str] = {}
+    done = 0
+    for i, (path, explicit) in enumerate(files):
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                from .reading import read_report, ReadError
+
+                try:
+                    read_report(path)
+                    msg = f"{path}: 无法读取({exc})"
+                except ReadError as err:
+                    msg = str(err)
+                results[i] = FileResult(path=path, error=msg)
+                continue
+        cfg = config_for(path, opts)
+        cache = None
+        digest = ""
+        if opts.use_cache and not (opts.fix or opts.diff) and path != "-":
+            ck = cfg.key()
+            if ck not in fingerprints:
+                fingerprints[ck] = hashlib.sha256(
+                    (ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + repr(ck)).encode()
+                ).hexdigest()[:16]
+            root = cfg.root if cfg.path else Path.cwd()
+            cache = caches.get((str(root), fingerprints[ck]))
+            if cache is None:
+                cache = caches[(str(root), fingerprints[ck])] = Cache(root, fingerprints[ck])
+            digest = hashlib.sha256(data).hexdigest()
+            hit = cache.get(path, digest)
+            if hit is not None:
+                from .diagnostic import Diagnostic
+
+                r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=hit.get("skipped", False))
+                r.diags = [Diagnostic.from_dict({**d, "path": path}) for d in hit["diags"]]
+                r._data = data  # decoded lazily for code frames
+                results[i] = r
+                done += 1
+                if progress:
+                    progress(done, len(files))
+                continue
+        todo.append((i, (path, explicit, data, opts, cfg), cache, digest))
+    if todo:
+        if jobs > 1 and len(todo) >= 8:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                chunk = max(1, min(32, len(todo) // (jobs * 4) or 1))
+                for (i, _args, cache, digest), res in zip(todo, pool.map(_worker, [t[1] for t in todo], chunksize=chunk)):
+                    _store(results, i, res, cache, digest)
+                    done += 1
+                    if progress:
+                        progress(done, len(files))
+        else:
+            for i, args, cache, digest in todo:
+                _store(results, i, _worker(args), cache, digest)
+                done += 1
+                if progress:
+                    progress(done, len(files))
+    for cache in caches.values():
+        cache.save()
+    return [r for r in results if r is not None]
+
+
+def _store(results, i, res: FileResult, cache: Cache | None, digest: str) -> None:
+    results[i] = res
+    if cache is not None and res.error is None and not res.internal:
+        cache.put(res.path, digest, [d.to_dict() for d in res.diags], res.skipped)
+
+
+def text_of(res: FileResult) -> str | None:
+    """The decoded text of a result (cached results decode it only when a frame needs it)."""
+    if res.text is None and getattr(res, "_data", None) is not None:
+        from .reading import ReadError, decode
+
+        try:
+            res.text = decode(res._data, res.path)[0]
+        except ReadError:
+            return None
+    return res.text
