@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数(默认:全部 CPU 核)")
     c.add_argument("--no-cache", action="store_true", help="不读写结果缓存")
     c.add_argument("--stdin-filename", help="标准输入的文件名(用于配置查找和报告)")
+    c.add_argument("--reports-only", action="store_true", help="跳过不像年度报告的文件,即使它们是直接指定的(pre-commit 用)")
     c.add_argument("--no-summary", action="store_true", help="不打印汇总行")
     c.add_argument("--quiet", "-q", action="store_true", help="只打印问题,不打印汇总和进度")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
@@ -127,6 +128,8 @@ def cmd_check(args) -> int:
         files = R.collect(args.paths or ["."], excludes_for)
     except FileNotFoundError as exc:
         raise UsageError(f"{exc.args[0]}: 文件或目录不存在") from None
+    if args.reports_only:
+        files = [(p, False) for p, _ in files]
     if not files:
         print("xxgk-lint: 没有找到要检查的 .txt 或 .md 文件", file=sys.stderr)
         return EXIT_ERROR
@@ -181,7 +184,12 @@ def report(args, results) -> int:
 
     out_lines: list[str] = []
     fmt = args.format
-    if fmt == "json":
+    if args.diff:
+        fmt = "diff"  # like Ruff: the changes only
+        diags = [d for d in diags if d.fix is None or (d.fix.applicability != "safe" and not args.unsafe_fixes)]
+    if fmt == "diff":
+        pass
+    elif fmt == "json":
         out_lines.append(format_json(diags))
     elif fmt == "sarif":
         from .config import Config

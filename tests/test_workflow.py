@@ -1,0 +1,247 @@
+"""The CLI in real workflows: CI formats, fixes that keep the file's bytes, encodings, many
+reports in parallel, the cache, baselines, excludes, pre-commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS, ROOT, corpus_files
+
+SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+BUNDLED_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
+
+
+def run(*args, cwd=None, stdin: bytes | None = None, env=None):
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
+    return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+
+
+def report(prefix: str) -> Path:
+    return next(p for p in corpus_files() if p.name.startswith(prefix))
+
+
+# -- formats -------------------------------------------------------------------------------
+
+
+def test_sarif_validates_against_the_official_schema(tmp_path):
+    import jsonschema
+
+    schema_path = SCHEMA if SCHEMA.exists() else BUNDLED_SCHEMA
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    out = tmp_path / "out.sarif"
+    code, _, err = run("check", "--isolated", "--no-cache", "--format", "sarif", "--output-file", str(out), str(CORPUS))
+    assert code == 1, err
+    log = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    run0 = log["runs"][0]
+    rules = {r["id"] for r in run0["tool"]["driver"]["rules"]}
+    assert {"XG201", "XG301"} <= rules
+    assert all(r["help"]["text"] for r in run0["tool"]["driver"]["rules"])
+    results = run0["results"]
+    assert any(r["ruleId"] == "XG204" and r.get("relatedLocations") for r in results)
+    assert any(r.get("fixes") for r in results)
+
+
+def test_github_annotations():
+    code, out, _ = run("check", "--isolated", "--no-cache", "--format", "github", str(report("002_")))
+    assert code == 1
+    line = next(l for l in out.splitlines() if "XG301" in l)
+    assert line.startswith("::error file=") and ",line=147,col=1," in line and "::第三部分表格" in line
+
+
+def test_junit_one_case_per_report(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    code, out, _ = run("check", "--isolated", "--no-cache", "--format", "junit", str(CORPUS))
+    root = ET.fromstring(out)
+    cases = root.findall(".//testcase")
+    assert len(cases) == len(corpus_files())
+    failed = {c.get("name").rsplit("/", 1)[-1][:3] for c in cases if c.find("failure") is not None}
+    assert {"001", "002", "004", "102", "105"} <= failed
+    assert "003" not in failed
+
+
+def test_statistics_and_concise():
+    code, out, _ = run("check", "--isolated", "--no-cache", "--format", "concise", "--statistics", str(report("001_")))
+    assert "XG803" in out
+    assert any(l.split()[:2] == ["5", "XG803"] for l in out.splitlines())
+
+
+# -- fixes -----------------------------------------------------------------------------------
+
+BROKEN = "一、总体情\n统计期限为20211月1日至202112月31日。\n二、主动公开政府信息情况\n"
+FIXED = "一、总体情况\n统计期限为2021年1月1日至2021年12月31日。\n二、主动公开政府信息情况\n"
+
+
+@pytest.mark.parametrize(
+    "encoding,bom,newline",
+    [("utf-8", b"", "\n"), ("utf-8", b"\xef\xbb\xbf", "\r\n"), ("gb18030", b"", "\r\n"), ("gb18030", b"", "\n")],
+)
+def test_fix_round_trip_keeps_encoding_bom_and_line_endings(tmp_path, encoding, bom, newline):
+    f = tmp_path / "report.txt"
+    f.write_bytes(bom + BROKEN.replace("\n", newline).encode(encoding))
+    os.chmod(f, 0o640)
+    code, out, err = run("check", "--isolated", "--no-cache", "--fix", str(f))
+    assert "Traceback" not in err
+    data = f.read_bytes()
+    assert data == bom + FIXED.replace("\n", newline).encode(encoding)
+    assert (f.stat().st_mode & 0o777) == 0o640
+    # idempotent: a second --fix changes nothing
+    run("check", "--isolated", "--no-cache", "--fix", str(f))
+    assert f.read_bytes() == data
+    assert not [p for p in tmp_path.iterdir() if p.name != "report.txt"], "temporary files left behind"
+
+
+def test_diff_shows_and_does_not_write(tmp_path):
+    f = tmp_path / "report.txt"
+    f.write_text(BROKEN, encoding="utf-8")
+    code, out, _ = run("check", "--isolated", "--no-cache", "--diff", str(f))
+    assert code == 1
+    assert "-一、总体情\n" in out and "+一、总体情况\n" in out and "+统计期限为2021年1月1日" in out
+    assert "XG107" not in out  # --diff shows the changes only
+    assert f.read_text(encoding="utf-8") == BROKEN
+
+
+def test_unsafe_fixes_need_the_flag(tmp_path):
+    f = tmp_path / "report.txt"
+    text = "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n五、其他需要报告的事项\n"
+    f.write_text(text, encoding="utf-8")
+    run("check", "--isolated", "--no-cache", "--fix", str(f))
+    assert f.read_text(encoding="utf-8") == text  # renumbering is an unsafe fix
+    run("check", "--isolated", "--no-cache", "--fix", "--unsafe-fixes", str(f))
+    assert "六、其他需要报告的事项" in f.read_text(encoding="utf-8")
+
+
+def test_crlf_gives_the_same_findings(tmp_path):
+    src = report("001_")
+    lf = json.loads(run("check", "--isolated", "--no-cache", "--format", "json", str(src))[1])
+    crlf = tmp_path / src.name
+    crlf.write_bytes(src.read_bytes().replace(b"\n", b"\r\n"))
+    got = json.loads(run("check", "--isolated", "--no-cache", "--format", "json", str(crlf))[1])
+    strip = lambda ds: [{k: v for k, v in d.items() if k != "path"} for d in ds]
+    assert strip(got) == strip(lf)
+
+
+def test_big_file_answers_within_seconds(tmp_path):
+    big = tmp_path / "big.txt"
+    text = report("004_").read_text(encoding="utf-8")
+    big.write_text(text * (10 * 1024 * 1024 // len(text.encode("utf-8")) + 1), encoding="utf-8")
+    import time
+
+    t0 = time.monotonic()
+    code, out, err = run("check", "--isolated", "--no-cache", "--format", "json", str(big))
+    assert code in (0, 1) and "Traceback" not in err
+    assert time.monotonic() - t0 < 120
+
+
+# -- many reports ----------------------------------------------------------------------------
+
+
+def make_folder(tmp_path: Path, copies: int = 3) -> Path:
+    folder = tmp_path / "reports"
+    for k in range(copies):
+        d = folder / f"batch{k}"
+        d.mkdir(parents=True)
+        for p in corpus_files():
+            shutil.copy(p, d / p.name)
+    return folder
+
+
+def test_parallel_equals_serial_and_cache(tmp_path):
+    folder = make_folder(tmp_path)
+    serial = run("check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", str(folder))
+    parallel = run("check", "--isolated", "--no-cache", "--jobs", "2", "--format", "json", str(folder))
+    assert serial[0] == parallel[0] == 1
+    assert serial[1] == parallel[1]
+    cold = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    assert (tmp_path / ".xxgk-lint-cache").is_dir()
+    warm = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    assert cold[1] == warm[1] == serial[1]
+    # a changed file is linted again
+    target = folder / "batch0" / report("003_").name
+    target.write_text(target.read_text(encoding="utf-8").replace("27 |", "28 |", 1), encoding="utf-8")
+    changed = json.loads(run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)[1])
+    assert any(d["rule"] == "XG201" and d["path"] == str(target) for d in changed)
+
+
+def test_excludes_from_config(tmp_path):
+    folder = make_folder(tmp_path, copies=2)
+    (folder / "xxgk-lint.toml").write_text('exclude = ["batch1/", "*_shanghai-*"]\n', encoding="utf-8")
+    code, out, _ = run("check", "--no-cache", "--format", "json", str(folder))
+    paths = {d["path"] for d in json.loads(out)}
+    assert paths and all("batch0" in p and "shanghai" not in p for p in paths)
+
+
+def test_baseline_reports_only_new_findings(tmp_path):
+    folder = make_folder(tmp_path, copies=1)
+    base = tmp_path / "baseline.json"
+    code, out, err = run("check", "--isolated", "--no-cache", "--baseline", str(base), "--format", "json", str(folder))
+    assert code == 0 and json.loads(out) == [] and base.exists()
+    # moving text around does not bring old findings back
+    f = folder / "batch0" / report("001_").name
+    f.write_text("\n\n" + f.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("check", "--isolated", "--no-cache", "--baseline", str(base), "--format", "json", str(folder))
+    assert code == 0 and json.loads(out) == []
+    # a new problem is reported
+    g = folder / "batch0" / report("003_").name
+    g.write_text(g.read_text(encoding="utf-8").replace("一、总体情况", "一、总体情"), encoding="utf-8")
+    code, out, _ = run("check", "--isolated", "--no-cache", "--baseline", str(base), "--format", "json", str(folder))
+    assert [d["rule"] for d in json.loads(out)] == ["XG102"]
+
+
+def test_unused_suppression_is_reported(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("<!-- xxgk-lint: disable-next-line=XG201 -->\n一、总体情况\n", encoding="utf-8")
+    code, out, _ = run("check", "--isolated", "--no-cache", "--select", "XG0,XG2", "--format", "json", str(f))
+    assert [d["rule"] for d in json.loads(out)] == ["XG001"]
+
+
+# -- pre-commit ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_blocks_errors_not_warnings(tmp_path):
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    assert Path(pre_commit).exists(), "pre-commit is a test dependency (pip install '.[test]')"
+    git = lambda *a, cwd: subprocess.run(["git", *a], cwd=cwd, check=True, capture_output=True)
+    # this repository as the hook repository, at a commit that holds the working tree
+    hooks = tmp_path / "hooks"
+    shutil.copytree(ROOT, hooks, ignore=shutil.ignore_patterns(".git", "node_modules", ".ci-venv", ".xxgk-lint-cache", "*.vsix", "out", "out-test"))
+    git("init", "-q", cwd=hooks)
+    git("add", "-A", cwd=hooks)
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "hooks", cwd=hooks)
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hooks, capture_output=True, text=True).stdout.strip()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    git("init", "-q", cwd=docs)
+    (docs / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {hooks}\n  rev: {rev}\n  hooks:\n  - id: xxgk-lint\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pc-home")}
+    env.pop("PYTHONPATH", None)
+    # a report with only warnings passes, and so does a README that is no report
+    shutil.copy(report("104_"), docs / "ok.txt")
+    (docs / "README.md").write_text("# 年报仓库\n\n本仓库保存本单位历年年度报告。\n", encoding="utf-8")
+    git("add", "-A", cwd=docs)
+    ok = subprocess.run([pre_commit, "run", "--all-files"], cwd=docs, capture_output=True, text=True, env=env, timeout=900)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    # a report whose table does not add up is blocked
+    shutil.copy(report("002_"), docs / "bad.txt")
+    git("add", "-A", cwd=docs)
+    bad = subprocess.run([pre_commit, "run", "--all-files"], cwd=docs, capture_output=True, text=True, env=env, timeout=900)
+    assert bad.returncode == 1
+    assert "XG301" in bad.stdout
