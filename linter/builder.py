@@ -8,6 +8,7 @@ rows; a `(一)…` line is a subsection heading in prose but a row label inside 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import dates as D
 from . import labels
@@ -16,7 +17,7 @@ from . import templates
 from .lines import Line, classify
 from .model import DateMention, Document, MetaField, Paragraph, Section, Subsection
 from .source import Source, Span
-from .tables import interpret, raw_rows, run_width_of
+from .tables import header_hits, interpret, raw_rows, run_width_of
 from .unfold import unfold
 
 _SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
@@ -57,11 +58,20 @@ def cn_number(text: str) -> int:
     return _CN_NUM.get(text, 0)
 
 
+@lru_cache(maxsize=1)
+def _exact_titles() -> dict[str, int]:
+    """Official titles and accepted variants (normalised) → section number."""
+    return {labels.core(t): s.number for s in templates.sections() for t in (s.title, *s.variants)}
+
+
 def section_score(title: str) -> tuple[int | None, float]:
     """Which official section a heading title names, and how surely (0..1)."""
     c = labels.core(title).rstrip(":。.")
     if not c:
         return None, 0.0
+    exact = _exact_titles().get(c[:40])
+    if exact is not None:
+        return exact, 1.0
     best_n, best = None, 0.0
     for s in templates.sections():
         for cand in (s.title, *s.variants):
@@ -212,27 +222,44 @@ def _tables(doc: Document) -> None:
             continue
         section = max(candidates, key=lambda s: s.score)  # the first of equals (a pasted copy)
         raws = None if key == "review" else raw_rows(section.lines, run_width_of(key))[0]
-        a = interpret(new.tables[key], section.lines, doc.source, section_no, other=old.tables[key], raws=raws)
-        b = interpret(old.tables[key], section.lines, doc.source, section_no, other=new.tables[key], raws=raws)
+
+        def make(fmt):
+            mine, theirs = (new, old) if fmt == "2021" else (old, new)
+            return interpret(mine.tables[key], section.lines, doc.source, section_no, other=theirs.tables[key], raws=raws)
+
         if key == "review":
             # Table 四 is the same in both formats: it follows the document's format.
-            chosen = b if doc.format == "2019" else a
-        elif key == "active" and a.header_hits != b.header_hits:
-            chosen = a if a.header_hits > b.header_hits else b
-        elif doc.format is not None and abs(a.score - b.score) < 1.5:
-            # Table 三 differs only in (六): the format found in table 二 decides, unless the
-            # rows plainly follow the other one.
-            chosen = a if doc.format == "2021" else b
-        elif abs(a.score - b.score) > 1e-6:
-            chosen = a if a.score > b.score else b
+            chosen = make(doc.format or "2021")
         else:
-            chosen = a
+            # Interpret in the likelier format first; the other one only when the first fits badly.
+            hits_new = header_hits(new.tables[key], section.lines, old.tables[key])
+            hits_old = header_hits(old.tables[key], section.lines, new.tables[key])
+            if key == "active" and hits_new != hits_old:
+                first = "2021" if hits_new > hits_old else "2019"
+            else:
+                first = doc.format or "2021"
+            chosen = make(first)
+            if not _fits(chosen.table):
+                second = make("2019" if first == "2021" else "2021")
+                if key == "active" and hits_new != hits_old:
+                    pass  # the column headers decide table 二's format
+                elif doc.format is not None and abs(chosen.score - second.score) < 1.5:
+                    pass  # table 三 differs only in (六): the format found in table 二 decides
+                elif second.score > chosen.score + 1e-6:
+                    chosen = second
         doc.tables[key] = chosen.table
         if key == "active" and chosen.table.cells:
             doc.format = chosen.table.format
         elif doc.format is None and key == "applications" and chosen.table.cells:
             doc.format = chosen.table.format
         section.table_end = _table_end(chosen.table)
+
+
+def _fits(table) -> bool:
+    """Every template row found and every row with numbers placed."""
+    return not any(
+        (r.key is None and r.found) or (r.status == "absent" and not table.is_covered(r.key)) for r in table.rows
+    )
 
 
 def _table_end(table) -> int:
@@ -397,7 +424,7 @@ def _title(doc: Document) -> None:
 
 
 _SELF = re.compile(r"[我本](局|委|办|中心)")
-_PLACE_PREFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:省|市|县|区|旗|州))"
+_PLACE_PREFIX = r"(?:[^\W\d_A-Za-z]{0,6}?(?:省|市|县|区|旗|州))"
 
 
 def _agency_from_text(doc: Document) -> None:
@@ -411,7 +438,7 @@ def _agency_from_text(doc: Document) -> None:
         return
     suffix = max(kinds, key=kinds.get)
     names: dict[str, int] = {}
-    for m in re.finditer(_PLACE_PREFIX + r"[\u4e00-\u9fff]{2,8}?" + suffix, text):
+    for m in re.finditer(_PLACE_PREFIX + r"[^\W\d_A-Za-z]{2,8}?" + suffix, text):
         names[m.group(0)] = names.get(m.group(0), 0) + 1
     if names:
         doc.agency = max(names, key=lambda n: (names[n], len(n)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from .model import DateMention
@@ -25,6 +24,8 @@ def check(year: int, month: int, day: int) -> str:
         return f"年份{year}不合理"
     if not 1 <= month <= 12:
         return f"月份{month}不存在"
+    import calendar
+
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         return f"{year}年{month}月没有{day}日"

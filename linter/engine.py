@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import traceback
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +15,6 @@ from .resources import rules_dir
 from .rules import Rule, load_dirs
 from .source import Span
 
-log = logging.getLogger("xxgk-lint")
 
 _DIRECTIVE = re.compile(
     r"<!--\s*xxgk-lint:\s*(disable-next-line|disable-line|disable-file|disable|enable)\s*(?:=\s*([A-Za-z0-9_,\s-]*?))?\s*-->"
@@ -26,8 +23,12 @@ _DIRECTIVE = re.compile(
 
 @lru_cache(maxsize=16)
 def _load(dirs: tuple[str, ...], params_key: str) -> tuple[Rule, ...]:
-    rules = load_dirs([Path(d) for d in dirs])
-    return tuple(rules)
+    from .diskcache import cached
+
+    paths = [Path(d) for d in dirs]
+    inputs = [f for d in paths if d.is_dir() for f in d.rglob("*") if f.suffix in (".toml", ".lark")]
+    inputs += list((Path(__file__).resolve().parent.parent / "grammar").glob("*.lark"))
+    return cached("rules", inputs, lambda: tuple(load_dirs(paths)))
 
 
 def load_rules(config: Config) -> list[Rule]:
@@ -147,8 +148,11 @@ class Linter:
             try:
                 found = list(rule.checker.check(doc))
             except Exception:  # one broken rule must not hide the others' findings
+                import logging
+                import traceback
+
                 msg = f"规则 {rule.id} 检查 {doc.path} 时出错:\n{traceback.format_exc()}"
-                log.error(msg)
+                logging.getLogger("xxgk-lint").error(msg)
                 self.errors.append(msg)
                 continue
             level = self.config.severity.get(rule.id)

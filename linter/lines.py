@@ -2,9 +2,11 @@
 
 The grammar is a flat sequence of whole-line terminals (`start: _line*`), so every token
 sequence is a sentence of it: running the LALR parser over the tokens would add no
-information, only ~10 µs per line. We therefore compile the grammar with the LALR parser
-(which checks it) and run its lexer (`Lark.lex`), which classifies a 15 KB report in ~1.5 ms.
-The compiled grammar is cached on disk so the CLI starts fast.
+information, only ~10 µs per line. The grammar is compiled by Lark (LALR, which checks it),
+and what the run needs of it — its terminals, in Lark's own matching order — is kept in the
+disk cache. A run then classifies lines with those terminals as one regular expression, the
+way Lark's basic lexer does, without importing Lark at all (Lark costs ~20 ms to import; the
+whole lint of a report has 5 ms). tests/test_grammar.py checks that both agree.
 """
 
 from __future__ import annotations
@@ -76,13 +78,42 @@ def grammar():
     return _parser
 
 
+def _terminals() -> list[tuple[str, str]]:
+    """(name, regex) of the grammar's terminals in the order Lark's lexer tries them."""
+    lexer = grammar().parser.lexer
+    return [(t.name, t.pattern.to_regexp()) for t in lexer.terminals]
+
+
+_line_regex = None
+
+
+def line_regex():
+    """The terminals as one compiled alternation (built from the disk cache when possible)."""
+    global _line_regex
+    if _line_regex is None:
+        import re
+
+        from .diskcache import cached
+
+        terms = cached("line-terminals", list(grammar_dir().glob("*.lark")), _terminals)
+        _line_regex = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in terms))
+    return _line_regex
+
+
 def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """Classify `pieces` (text without "\\n", physical line, start column) into Lines."""
+    match = line_regex().match
+    out: list[Line] = []
+    append = out.append
+    for text, lineno, col in pieces:
+        m = match(text + "\n")
+        append(Line(m.lastgroup if m else TEXT_LINE, text, lineno, col))
+    return out
+
+
+def classify_with_lark(pieces: list[tuple[str, int, int]]) -> list[Line]:
+    """The same classification by Lark's own lexer (the reference the tests compare with)."""
     if not pieces:
         return []
     joined = "\n".join(p[0] for p in pieces) + "\n"
-    out: list[Line] = []
-    append = out.append
-    for token, (text, lineno, col) in zip(grammar().lex(joined), pieces):
-        append(Line(token.type, text, lineno, col))
-    return out
+    return [Line(tok.type, text, ln, col) for tok, (text, ln, col) in zip(grammar().lex(joined), pieces)]

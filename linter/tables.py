@@ -380,13 +380,15 @@ def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tup
     # A row with a label of its own that names no template row (and is no column header
     # or group label, which one-cell-per-line tables put right before a row) is never placed
     # by position: it is an unknown row.
-    foreign = [
-        r.own is not None
-        and max(own[i], default=0.0) < LABEL_MIN
-        and not _is_furniture(r.own.text, furniture)
-        and max(_label_scores(r, cores, {}), default=0.0) < LABEL_MIN
-        for i, r in enumerate(raws)
-    ]
+    def foreign(i: int) -> bool:
+        r = raws[i]
+        return (
+            r.own is not None
+            and max(own[i], default=0.0) < LABEL_MIN
+            and not _is_furniture(r.own.text, furniture)
+            and max(_label_scores(r, cores, {}), default=0.0) < LABEL_MIN
+        )
+
     ranked = sorted(
         ((own[i][j], i, j) for i in range(n) for j in range(m) if own[i][j] >= ANCHOR),
         key=lambda x: (-x[0], x[1], x[2]),
@@ -405,7 +407,7 @@ def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tup
     anchors = sorted(placed.items())
     bounds = [(-1, -1)] + [(i, j) for i, (j, _) in anchors] + [(n, m)]
     for (ai, aj), (bi, bj) in zip(bounds, bounds[1:]):
-        gap_raws = [i for i in range(ai + 1, bi) if max(own[i], default=0.0) < ANCHOR and not foreign[i]]
+        gap_raws = [i for i in range(ai + 1, bi) if max(own[i], default=0.0) < ANCHOR and not foreign(i)]
         if not gap_raws:
             continue
         if aj < bj:
@@ -555,10 +557,9 @@ def _match_from(raw: RawRow, key: str | None, score: float) -> RowMatch:
 class Interpretation:
     table: Table
     score: float  # alignment total, to compare formats
-    header_hits: int  # format-specific column headers seen
 
 
-def _header_hits(template: TableTemplate, lines: list[Line], other: TableTemplate | None) -> int:
+def header_hits(template: TableTemplate, lines: list[Line], other: TableTemplate | None) -> int:
     """How many of this format's own column labels (absent from the other format) appear."""
     if other is None:
         return 0
@@ -588,10 +589,9 @@ def interpret(
     else:
         span = Span(first.lineno, first.col + 1, last.lineno, last.col + len(last.text) + 1)
     table = Table(table_template.key, table_template, span, section)
-    hits = _header_hits(table_template, lines, other)
     if table_template.key == "review":
         _interpret_flattened(table, lines)
-        return Interpretation(table, 1.0 if table.cells else 0.0, hits)
+        return Interpretation(table, 1.0 if table.cells else 0.0)
     if raws is None:
         raws, _strays = raw_rows(lines, run_width_of(table_template.key))
     trows = table_template.rows
@@ -621,7 +621,7 @@ def interpret(
             table.rows.append(
                 RowMatch(key=trow.key, label="", span=span, score=0.0, status="absent", expected=len(trow.columns))
             )
-    return Interpretation(table, total, hits)
+    return Interpretation(table, total)
 
 
 def _interpret_flattened(table: Table, lines: list[Line]) -> None:

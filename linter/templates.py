@@ -135,11 +135,20 @@ def _load_format(name: str) -> FormatTemplate:
 @lru_cache(maxsize=None)
 def formats() -> dict[str, FormatTemplate]:
     """Both official formats, newest first."""
-    return {name: _load_format(name) for name in ("2021", "2019")}
+    from .diskcache import cached
+
+    inputs = [templates_dir() / f"format-{name}.toml" for name in ("2021", "2019")]
+    return cached("templates", inputs, lambda: {name: _load_format(name) for name in ("2021", "2019")})
 
 
 @lru_cache(maxsize=None)
 def sections() -> tuple[SectionTemplate, ...]:
+    from .diskcache import cached
+
+    return cached("sections", [templates_dir() / "sections.toml"], _load_sections)
+
+
+def _load_sections() -> tuple[SectionTemplate, ...]:
     data = toml.loads((templates_dir() / "sections.toml").read_text(encoding="utf-8"))
     return tuple(
         SectionTemplate(

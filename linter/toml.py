@@ -1,16 +1,26 @@
-"""TOML reading: stdlib tomllib on Python 3.11+, tomli before."""
+"""TOML reading: stdlib tomllib on Python 3.11+, tomli before. Imported lazily: a run whose
+rules and templates come from the disk cache parses no TOML at all."""
 
 from __future__ import annotations
 
 import sys
 
-if sys.version_info >= (3, 11):
-    import tomllib as _toml
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as _toml
 
-TOMLDecodeError = _toml.TOMLDecodeError
+def _impl():
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        return tomllib
+    import tomli  # pragma: no cover - Python 3.10
+
+    return tomli
 
 
 def loads(text: str) -> dict:
-    return _toml.loads(text)
+    return _impl().loads(text)
+
+
+def __getattr__(name: str):
+    if name == "TOMLDecodeError":
+        return _impl().TOMLDecodeError
+    raise AttributeError(name)

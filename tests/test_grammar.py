@@ -53,3 +53,17 @@ def test_comment_lines():
     assert kinds("<!-- xxgk-lint: disable-next-line=XG201 -->") == [L.COMMENT]
     assert kinds("  <!-- a --> ") == [L.COMMENT]
     assert kinds("<!-- a --> 正文") == [L.TEXT_LINE]
+
+
+def test_runtime_lexer_agrees_with_lark_on_the_corpus():
+    from linter.lines import classify_with_lark
+    from linter.source import Source
+    from linter.unfold import unfold
+
+    from .conftest import corpus_files
+
+    for path in corpus_files():
+        pieces = unfold(Source(path.read_text(encoding="utf-8")).lines)
+        ours = [(l.kind, l.lineno, l.col) for l in classify(pieces)]
+        lark = [(l.kind, l.lineno, l.col) for l in classify_with_lark(pieces)]
+        assert ours == lark, path.name

@@ -159,9 +159,6 @@ def _catastrophic(pattern: str) -> bool:
     return walk(sre_parse.parse(pattern), False)
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 class PatternCheck(Checker):
     kind = "pattern"
     params = {
