@@ -170,6 +170,7 @@ class PatternCheck(Checker):
         "majority_regex": Param(str, "", doc="when=majority: the competing style; the rule fires only where it is the document's minority style"),
         "max_share": Param(float, 0.2, doc="when=majority: fire only if this style is at most this share of both"),
         "limit": Param(int, 50, doc="at most this many findings per document"),
+        "contains": Param(list, [], doc="a text is searched only if it contains one of these strings (speed)"),
     }
     fields = frozenset({"match", "replacement"})
 
@@ -208,10 +209,17 @@ class PatternCheck(Checker):
 
     def check(self, doc: Document):
         texts = list(self._texts(doc))
+        contains = self.p["contains"]
+        if contains:
+            texts = [(t, f) for t, f in texts if any(c in t for c in contains)]
+        if not texts:
+            return
         if self.p["when"] == "majority":
             mine = sum(len(self.rx.findall(t)) for t, _ in texts)
-            theirs = sum(len(self.majority_rx.findall(t)) for t, _ in texts)
-            if not mine or mine > self.p["max_share"] * (mine + theirs):
+            if not mine:
+                return
+            theirs = sum(len(self.majority_rx.findall(t)) for t, _ in self._texts(doc))
+            if mine > self.p["max_share"] * (mine + theirs):
                 return  # this is the document's own style (e.g. a copy with all half-width punctuation)
         count = 0
         for text, span_of in texts:
