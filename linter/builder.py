@@ -424,12 +424,12 @@ def _title(doc: Document) -> None:
 
 
 _SELF = re.compile(r"[我本](局|委|办|中心)")
-_PLACE_PREFIX = r"(?:[^\W\d_A-Za-z]{0,6}?(?:省|市|县|区|旗|州))"
+_PLACES = "省市县区旗州"
 
 
 def _agency_from_text(doc: Document) -> None:
     """A report without a title (pasted body only): its agency is the full name the text
-    uses most of the kind it calls itself (我局 → …局)."""
+    uses most of the kind it calls itself (我局 → 县交通运输局)."""
     text = doc.text
     kinds: dict[str, int] = {}
     for m in _SELF.finditer(text):
@@ -438,8 +438,16 @@ def _agency_from_text(doc: Document) -> None:
         return
     suffix = max(kinds, key=kinds.get)
     names: dict[str, int] = {}
-    for m in re.finditer(_PLACE_PREFIX + r"[^\W\d_A-Za-z]{2,8}?" + suffix, text):
-        names[m.group(0)] = names.get(m.group(0), 0) + 1
+    at = text.find(suffix)
+    while at >= 0:
+        # back from the suffix over 2–8 letters of the name to a place character
+        i = at - 1
+        while i >= 0 and at - i <= 9 and text[i].isalpha() and text[i] not in _PLACES:
+            i -= 1
+        if i >= 0 and text[i] in _PLACES and 2 <= at - i - 1 <= 8:
+            name = text[i : at + len(suffix)]  # from the place character: 县交通运输局
+            names[name] = names.get(name, 0) + 1
+        at = text.find(suffix, at + 1)
     if names:
         doc.agency = max(names, key=lambda n: (names[n], len(n)))
 

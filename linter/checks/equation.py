@@ -107,7 +107,9 @@ class EquationCheck(Checker):
         return out
 
     def _side(self, table: Table, terms: tuple[Term, ...], scope: str):
-        labels, values, cells, total = [], [], [], 0
+        """(labels, values, cells, total) of one side; labels are made only when asked for
+        (a finding or a hover), as most equations hold."""
+        values, cells, total, parts = [], [], 0, []
         for i, term in enumerate(terms):
             if term.kind == "number":
                 v = float(term.value) if "." in term.value else int(term.value)
@@ -126,11 +128,9 @@ class EquationCheck(Checker):
                     v += cell.value
                     cells.append(cell)
             total += term.sign * v
-            label = self._label(table, term, refs)
-            prefix = "" if i == 0 and term.sign > 0 else ("-" if term.sign < 0 else "+")
-            labels.append(prefix + label)
+            parts.append((i, term, refs))
             values.append(("- " if term.sign < 0 and i == 0 else "") + _fmt(v))
-        return labels, values, cells, total
+        return _Labels(self, table, parts), values, cells, total
 
     def _label(self, table: Table, term: Term, refs: list) -> str:
         if term.kind == "number":
@@ -249,6 +249,28 @@ class EquationCheck(Checker):
             scope=scope_text,
             equation=self.eq.text,
         )
+
+
+class _Labels:
+    """The labels of one side of an equation, computed on first use."""
+
+    __slots__ = ("checker", "table", "parts", "_items")
+
+    def __init__(self, checker: EquationCheck, table: Table, parts: list):
+        self.checker, self.table, self.parts, self._items = checker, table, parts, None
+
+    def _get(self) -> list[str]:
+        if self._items is None:
+            out = []
+            for i, term, refs in self.parts:
+                label = self.checker._label(self.table, term, refs)
+                prefix = "" if i == 0 and term.sign > 0 else ("-" if term.sign < 0 else "+")
+                out.append(prefix + label)
+            self._items = out
+        return self._items
+
+    def __iter__(self):
+        return iter(self._get())
 
 
 CHECKERS = (EquationCheck,)

@@ -30,6 +30,7 @@ from .base import Checker, Param
 _PAIRS = {"《": "》", "〈": "〉", "(": ")", "（": ")", "“": "”", "‘": "’", "〔": "〕", "【": "】", "[": "]", "<": ">", "「": "」", "『": "』"}
 _CLOSE_OF = {"》": "》", "〉": "〉", ")": ")", "）": ")", "”": "”", "’": "’", "〕": "〕", "】": "】", "]": "]", ">": ">", "」": "」", "』": "』"}
 _OPENERS = set(_PAIRS)
+_BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSE_OF)) + "]")
 _COMMENT = re.compile(r"<!--.*?-->")
 _UNCLOSED_HEADING = re.compile(r"^([ \t\u3000\u00a0\f\v]*)([（(])([ \t]*)([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十）)])")
 
@@ -44,14 +45,14 @@ class BracketsCheck(Checker):
             text = p.text
             if "<!--" in text:
                 text = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
-            if not any(ch in _OPENERS or ch in _CLOSE_OF for ch in text):
-                continue
             # A subsection heading missing its bracket is the headings rule's finding.
             m = _UNCLOSED_HEADING.match(text)
             if m:
                 text = text[: m.start(2)] + " " + text[m.end(2) :]
+            marks = _BRACKET.finditer(text)
             stack: list[tuple[str, int]] = []
-            for i, ch in enumerate(text):
+            for mark in marks:
+                i, ch = mark.start(), mark.group()
                 if ch in _OPENERS:
                     stack.append((ch, i))
                     continue
