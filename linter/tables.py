@@ -122,6 +122,20 @@ def _line_events(line: Line) -> list[_Event]:
 
 
 def _pipe_events(text: str, ln: int, col: int) -> list[_Event]:
+    bar = text.find("|")
+    head, rest = text[:bar], text[bar + 1 :]
+    cell = head.strip()
+    if cell and not rest.strip(" \t|\u3000"):
+        # The common one-cell line: "0 |", "规章 |", or "0 | ||" (a row end).
+        lead = len(head) - len(head.lstrip())
+        a, b = col + lead, col + lead + len(cell)
+        if is_number_token(cell):
+            events = [_Event("soft", tok=Tok(cell, ln, a, b))]
+        else:
+            events = [_Event("frag", frag=Frag(cell, ln, a, b))]
+        if "|" in rest:
+            events.append(_Event("end"))
+        return events
     parts: list[tuple[str, int]] = []
     pos = 0
     for piece in text.split("|"):
