@@ -221,6 +221,18 @@ def _tables(doc: Document) -> None:
         if not candidates:
             continue
         section = max(candidates, key=lambda s: s.score)  # the first of equals (a pasted copy)
+        # The same region (same lines at the same places) gives the same table: while an author
+        # types in the prose, the language server re-lints without re-reading the tables.
+        memo_key = (key, doc.format, tuple((l.kind, l.text, l.lineno, l.col) for l in section.lines))
+        cached = _TABLE_MEMO.get(memo_key)
+        if cached is not None:
+            doc.tables[key] = cached
+            if key == "active" and cached.cells:
+                doc.format = cached.format
+            elif doc.format is None and key == "applications" and cached.cells:
+                doc.format = cached.format
+            section.table_end = _table_end(cached)
+            continue
         raws = None if key == "review" else raw_rows(section.lines, run_width_of(key))[0]
 
         def make(fmt):
@@ -253,6 +265,12 @@ def _tables(doc: Document) -> None:
         elif doc.format is None and key == "applications" and chosen.table.cells:
             doc.format = chosen.table.format
         section.table_end = _table_end(chosen.table)
+        if len(_TABLE_MEMO) > 64:
+            _TABLE_MEMO.clear()
+        _TABLE_MEMO[memo_key] = chosen.table
+
+
+_TABLE_MEMO: dict[tuple, object] = {}
 
 
 def _fits(table) -> bool:

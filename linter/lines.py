@@ -100,14 +100,23 @@ def line_regex():
     return _line_regex
 
 
+_kinds: dict[str, str] = {}  # line text -> kind: the editor re-lints mostly unchanged lines
+
+
 def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """Classify `pieces` (text without "\\n", physical line, start column) into Lines."""
     match = line_regex().match
+    kinds = _kinds
+    if len(kinds) > 50_000:
+        kinds.clear()
     out: list[Line] = []
     append = out.append
     for text, lineno, col in pieces:
-        m = match(text + "\n")
-        append(Line(m.lastgroup if m else TEXT_LINE, text, lineno, col))
+        kind = kinds.get(text)
+        if kind is None:
+            m = match(text + "\n")
+            kind = kinds[text] = m.lastgroup if m else TEXT_LINE
+        append(Line(kind, text, lineno, col))
     return out
 
 
