@@ -65,6 +65,15 @@ class Checker:
     def setup(self) -> None:
         """Compile parameters (regexes, equations); raise RuleError on bad ones."""
 
+    def regex(self, key: str, pattern: str):
+        """A rule parameter's regex, compiled and checked (RuleError naming the key if bad)."""
+        from ..regexes import RegexError, compile_checked
+
+        try:
+            return compile_checked(pattern)
+        except RegexError as exc:
+            raise self.error(key, str(exc)) from None
+
     def error(self, key: str, message: str) -> RuleError:
         return RuleError(self.rule.source, f"{self.rule.id}.params.{key}", message)
 

@@ -37,22 +37,6 @@ def _paragraphs(doc: Document, sections: list[int]) -> list[Paragraph]:
     return out
 
 
-def _compile(checker: Checker, key: str) -> re.Pattern:
-    return _compile_text(checker, key, checker.p[key])
-
-
-def _compile_text(checker: Checker, key: str, pattern: str) -> re.Pattern:
-    try:
-        rx = re.compile(pattern)
-    except re.error as exc:
-        raise checker.error(key, f"正则表达式无效:{exc}") from None
-    from .typography import _catastrophic
-
-    if _catastrophic(pattern):
-        raise checker.error(key, "正则表达式含嵌套的无界重复,可能导致灾难性回溯,已拒绝")
-    return rx
-
-
 class ProseNumberCheck(Checker):
     kind = "prose-number"
     params = {
@@ -70,11 +54,11 @@ class ProseNumberCheck(Checker):
         for k, pat in enumerate(self.p["patterns"]):
             if not isinstance(pat, str):
                 raise self.error(f"patterns[{k}]", "应为正则表达式字符串")
-            rx = _compile_text(self, f"patterns[{k}]", pat)
+            rx = self.regex(f"patterns[{k}]", pat)
             if self.p["mode"] == "equal" and "n" not in rx.groupindex:
                 raise self.error(f"patterns[{k}]", "mode = \"equal\" 的正则须有名为 n 的分组 (?P<n>\\d+)")
             self.rxs.append(rx)
-        self.ex = _compile(self, "exclude") if self.p["exclude"] else None
+        self.ex = self.regex("exclude", self.p["exclude"]) if self.p["exclude"] else None
         try:
             self.cells = [_cell_ref(c) for c in self.p["cells"]]
             self.accept = [[_cell_ref(c) for c in alt] for alt in self.p["accept"]]
@@ -141,7 +125,7 @@ class RequiredTextCheck(Checker):
     fields = frozenset({"title", "year"})
 
     def setup(self) -> None:
-        self.rx = _compile(self, "pattern")
+        self.rx = self.regex("pattern", self.p["pattern"])
 
     def check(self, doc: Document):
         y = doc.report_year

@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import re
 
-try:  # Python 3.11+: the regex parser moved (sre_parse is deprecated)
-    from re import _constants as sre_constants, _parser as sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
 
 from .. import lines as L
 from ..builder import cn_number
@@ -132,34 +127,6 @@ class HeadingsCheck(Checker):
             )
 
 
-def _catastrophic(pattern: str) -> bool:
-    """True for a pattern with a repeat inside a repeat (`(a+)+`, `(\\w*)*`): it can backtrack
-    exponentially. Such patterns are refused when a rule loads."""
-
-    def walk(items, inside_repeat: bool) -> bool:
-        for op, av in items:
-            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-                lo, hi, sub = av
-                unbounded = hi == sre_constants.MAXREPEAT or hi > 50
-                if inside_repeat and unbounded:
-                    return True
-                if walk(sub, inside_repeat or unbounded):
-                    return True
-            elif op == sre_constants.SUBPATTERN:
-                if walk(av[-1], inside_repeat):
-                    return True
-            elif op == sre_constants.BRANCH:
-                for alt in av[1]:
-                    if walk(alt, inside_repeat):
-                        return True
-            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-                if walk(av[1], inside_repeat):
-                    return True
-        return False
-
-    return walk(sre_parse.parse(pattern), False)
-
-
 class PatternCheck(Checker):
     kind = "pattern"
     params = {
@@ -176,17 +143,10 @@ class PatternCheck(Checker):
     fields = frozenset({"match", "replacement"})
 
     def setup(self) -> None:
-        for key in ("regex", "majority_regex"):
-            pat = self.p[key]
-            if not pat:
-                continue
-            try:
-                compiled = re.compile(pat)
-            except re.error as exc:
-                raise self.error(key, f"正则表达式无效:{exc}") from None
-            if _catastrophic(pat):
-                raise self.error(key, "正则表达式含嵌套的无界重复(如 (a+)+),可能导致灾难性回溯,已拒绝")
-            setattr(self, key.replace("regex", "rx"), compiled)
+        if self.p["regex"]:
+            self.rx = self.regex("regex", self.p["regex"])
+        if self.p["majority_regex"]:
+            self.majority_rx = self.regex("majority_regex", self.p["majority_regex"])
         if not self.p["regex"]:
             raise self.error("regex", "不能为空")
         if self.p["when"] == "majority" and not self.p["majority_regex"]:
