@@ -14,7 +14,6 @@ import re
 
 
 from .. import lines as L
-from ..builder import cn_number
 from ..diagnostic import Edit, Fix, Related
 from ..model import Document
 from ..source import Span
