@@ -351,6 +351,12 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
             continue
         text = line.text
         stripped = text.strip()
+        if kind == L.MD_HEADING and _SUBSECTION_HEAD.match(text.lstrip().lstrip("#")):
+            # "### （一）主动公开": a Markdown heading holding a subsection heading
+            hashes = len(text) - len(text.lstrip().lstrip("#"))
+            line = Line(L.SUBSECTION_HEADING, " " * hashes + text.lstrip().lstrip("#"), line.lineno, line.col)
+            kind, text = line.kind, line.text
+            stripped = text.strip()
         if kind == L.SUBSECTION_HEADING and section is not None:
             m = _SUBSECTION_HEAD.match(text)
             if m:
