@@ -20,6 +20,8 @@ _GOV_SUFFIX = re.compile(r"(人民政府|镇|乡|街道|街道办事处)$")
 _DEPT_SELF = re.compile(r"[我本](局|委|办|中心)")
 _GOV_SELF = re.compile(r"我(县|市|区|镇|乡|省|旗)")
 _WORK = re.compile(r"政务公开|信息公开|公开信息|主动公开|依申请")
+# What may stand before a self-reference that is the subject of its clause.
+_CLAUSE_START = re.compile(r"(?:^|[，,。；;：:！？!?]|\d{4}[ \t]*年[ \t]*(?:度)?[，,]?|[一二三四五六七八九十]是|同时|此外|目前|今年|全年)[ \t]*$")
 
 # Functional domains: the words that name them. A domain named in the agency's own name is
 # its own; another one claimed as "职能/系统" is not.
@@ -91,6 +93,8 @@ class AgencyCheck(Checker):
         hits = []
         for p in doc.paragraphs:
             for m in wrong.finditer(p.text):
+                if not _CLAUSE_START.search(p.text[max(0, m.start() - 8) : m.start()]):
+                    continue  # "按照我县政务公开工作要点": the county named, not the speaker
                 a = max(p.text.rfind(ch, 0, m.start()) for ch in "。；;!?！？") + 1
                 ends = [i for i in (p.text.find(ch, m.end()) for ch in "。；;!?！？") if i >= 0]
                 sentence = p.text[a : min(ends) if ends else len(p.text)]
