@@ -70,7 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rule", help="解释一条规则")
     r.add_argument("code", help="规则编号或名称,如 XG201")
     sub.add_parser("lsp", help="启动语言服务器(stdio)")
+    p.check_parser = c  # type: ignore[attr-defined]  # for options mixed with paths
     return p
+
+
+def parse_args(argv: list[str]):
+    """Parse the command line; `check` accepts options before, between and after paths."""
+    parser = _parser()
+    if argv and argv[0] == "check":
+        args = parser.check_parser.parse_intermixed_args(argv[1:])
+        args.command = "check"
+        return args
+    return parser.parse_args(argv)
 
 
 def _split(values: list[str]) -> list[str]:
@@ -328,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     from .rules import RuleError
 
     try:
-        args = _parser().parse_args(argv)
+        args = parse_args(sys.argv[1:] if argv is None else argv)
         if not args.command:
             raise UsageError("缺少子命令(check、parse、rules、rule、lsp);用 xxgk-lint --help 查看用法")
         code = COMMANDS[args.command](args)

@@ -15,6 +15,7 @@ CHECKS = (
     "unknown-row",  # numbers under a label that is no row of the template
     "not-number",  # a cell that is not a non-negative integer (or a decimal amount)
     "blank",  # an empty cell
+    "no-table",  # a table section whose table could not be read at all
 )
 
 
@@ -28,6 +29,9 @@ class TableShape(Checker):
 
     def check(self, doc: Document):
         what = self.p["check"]
+        if what == "no-table":
+            yield from self._no_table(doc)
+            return
         for t in tables(doc, self.p["tables"]):
             tname = table_name(t.key)
             if what in ("missing-cells", "extra-cells", "inseparable", "split", "absent-row", "unknown-row"):
@@ -80,6 +84,23 @@ class TableShape(Checker):
                             column=column_name(t, c.row, c.column),
                             value=c.raw,
                         )
+
+
+    def _no_table(self, doc: Document):
+        """A section 二/三/四 is there but holds no statistics table we can read (an image
+        in the original, or text too broken to place a single cell)."""
+        for key, number in (("active", 2), ("applications", 3), ("review", 4)):
+            if self.p["tables"] and key not in self.p["tables"]:
+                continue
+            sections = [x for x in doc.sections if x.number == number]
+            if not sections:
+                continue
+            t = doc.tables.get(key)
+            if t is not None and t.cells:
+                continue
+            if t is not None and any(r.status != "absent" for r in t.rows):
+                continue  # rows were found, only not readable: the row rules say why
+            yield self.diag(doc, sections[0].span, table=table_name(key))
 
 
 CHECKERS = (TableShape,)
