@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -27,8 +28,22 @@ class UsageError(Exception):
     pass
 
 
+_ARGPARSE_CN = [
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数:\1"),
+    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)"), r"参数 \1 的取值 \2 无效(可选:\3)"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (\S+)"), r"参数 \1 的取值 \3 不是有效的 \2"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数:\1"),
+    (re.compile(r"invalid choice: (\S+) \(choose from (.*)\)"), r"无效的子命令 \1(可选:\2)"),
+]
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits 2 with usage; keep it one clear line
+    def error(self, message: str):  # argparse exits 2 with usage; keep it one clear line, in Chinese
+        for rx, cn in _ARGPARSE_CN:
+            if rx.search(message):
+                message = rx.sub(cn, message)
+                break
         raise UsageError(message)
 
 
