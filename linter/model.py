@@ -110,6 +110,11 @@ class RowMatch:
     split: str = ""  # "" | unique | sum (how run-together digits were split)
     values: list = field(default_factory=list)  # the numbers found, when status is not ok
     line: int = 0
+    # How the row's own label compares with the official one:
+    # exact | differs (garbled or truncated) | wrapped (a PDF line's piece of it) | none (no label:
+    # placed by the label text around it, or by position alone when `by_position`)
+    label_state: str = "none"
+    by_position: bool = False
 
 
 @dataclass(slots=True)

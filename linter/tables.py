@@ -541,6 +541,31 @@ def _fill(
     return cells, "ok", split
 
 
+def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furniture: list[str]) -> None:
+    """Compare the row's own label with the official one (see RowMatch.label_state)."""
+    if raw.own is not None and max(labels.similarity(labels.core(raw.own.text), c) for c in cores[j]) < LABEL_MIN:
+        if _is_furniture(raw.own.text, furniture):
+            raw = RawRow(raw.toks, pre=raw.pre + [raw.own], post=raw.post)  # a header, not its label
+            m.label = ""
+            if raw.toks:
+                t = raw.toks[0]
+                m.span = Span(t.line, t.start + 1, t.line, t.end + 1)
+    if raw.own is None:
+        ctx = _label_scores(raw, cores, {})[j]
+        m.label_state, m.by_position = "none", ctx < LABEL_MIN
+        m.score = ctx
+        return
+    own_core = labels.core(raw.own.text)
+    if own_core in cores[j]:
+        m.label_state, m.score = "exact", 1.0
+        return
+    own = max(labels.similarity(own_core, c) for c in cores[j])
+    context = _label_scores(RawRow(raw.toks, own=raw.own, pre=raw.pre, post=raw.post), cores, {})[j]
+    m.score = max(own, context)
+    # A piece of a label wrapped over lines reads better together with its neighbours.
+    m.label_state = "wrapped" if context > own + 0.02 else "differs"
+
+
 def _raw_span(raw: RawRow) -> Span:
     if raw.own is not None:
         return Span(raw.own.line, raw.own.start + 1, raw.own.line, raw.own.end + 1)
@@ -613,10 +638,13 @@ def interpret(
     matched_raw = {i for i, _, _ in pairs}
     matched_t = {j: (i, s) for i, j, s in pairs}
     order: list[tuple[int, RowMatch]] = []
+    cores = _template_cores(trows)
+    furniture = _furniture(trows)
     for i, j, s in pairs:
         raw, trow = raws[i], trows[j]
         m = _match_from(raw, trow.key, s)
         m.expected = len(trow.columns)
+        _label_state(m, raw, cores, j, furniture)
         cells, status, split = _fill(
             table_template.key, [(trow.key, c.key) for c in trow.columns], _kinds(trow), raw.toks
         )

@@ -22,3 +22,24 @@ def linter():
     from linter.engine import Linter
 
     return Linter()
+
+
+# Hypothesis profiles (tests/test_properties.py). Pick one with `--hypothesis-profile=NAME`
+# or the HYPOTHESIS_PROFILE environment variable; CI (the CI variable set) uses "ci".
+#   default  quick: a few hundred examples per property, a local run stays within seconds
+#   ci       the same size, derandomized (a CI failure is reproducible, no flaky new examples)
+#   long     ≥ 100,000 examples per property, for a soak run before a release
+try:
+    from hypothesis import HealthCheck, settings as _hsettings
+
+    _slow_ok = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    _hsettings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=_slow_ok)
+    _hsettings.register_profile(
+        "ci", max_examples=200, deadline=None, derandomize=True, print_blob=True, suppress_health_check=_slow_ok
+    )
+    _hsettings.register_profile(
+        "long", max_examples=100_000, deadline=None, print_blob=True, suppress_health_check=_slow_ok
+    )
+    _hsettings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
+except ImportError:  # hypothesis is a test extra; the other tests run without it
+    pass

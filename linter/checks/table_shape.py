@@ -16,6 +16,8 @@ CHECKS = (
     "not-number",  # a cell that is not a non-negative integer (or a decimal amount)
     "blank",  # an empty cell
     "no-table",  # a table section whose table could not be read at all
+    "unlabelled",  # a row without any label, placed by its position alone
+    "label-differs",  # a row label garbled or truncated
 )
 
 
@@ -25,7 +27,7 @@ class TableShape(Checker):
         "check": Param(str, choices=CHECKS, doc="which shape problem this rule reports"),
         "tables": Param(list, [], doc="limit to these tables (active, applications, review)"),
     }
-    fields = frozenset({"table", "row", "column", "expected", "found", "raw", "value", "label", "values"})
+    fields = frozenset({"table", "row", "column", "expected", "found", "raw", "value", "label", "values", "official"})
 
     def check(self, doc: Document):
         what = self.p["check"]
@@ -71,6 +73,15 @@ class TableShape(Checker):
                         found=r.found,
                         raw=r.raw,
                     )
+            elif what in ("unlabelled", "label-differs"):
+                for r in t.rows:
+                    if r.key is None or r.status == "absent":
+                        continue
+                    rt = t.template.row(r.key)
+                    if what == "unlabelled" and r.by_position:
+                        yield self.diag(doc, r.span, table=tname, row=row_name(t, r.key), raw=r.raw)
+                    elif what == "label-differs" and r.label_state == "differs":
+                        yield self.diag(doc, r.span, table=tname, row=row_name(t, r.key), label=r.label, official=rt.label)
             elif what in ("not-number", "blank"):
                 for c in sorted(t.cells.values(), key=lambda c: (c.span.line, c.span.column)):
                     if what == "blank" and c.status == "blank":
