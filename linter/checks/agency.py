@@ -71,7 +71,7 @@ def _own_domains(agency: str) -> set[str]:
 
 class AgencyCheck(Checker):
     kind = "agency"
-    params = {"check": Param(str, choices=("self-reference", "other-agency"))}
+    params = {"check": Param(str, choices=("self-reference", "other-agency", "source-name"))}
     fields = frozenset({"agency", "written", "expected", "domain", "count"})
 
     def check(self, doc: Document):
@@ -80,8 +80,31 @@ class AgencyCheck(Checker):
             return
         if self.p["check"] == "self-reference":
             yield from self._self_reference(doc, agency)
+        elif self.p["check"] == "source-name":
+            yield from self._source_name(doc, agency)
         else:
             yield from self._other_agency(doc, agency)
+
+    def _source_name(self, doc: Document, agency: str):
+        """The page's source/publisher names almost the same agency as the title, but not
+        quite (县科技经信局 vs 县科技工信局): one of the two is misspelt. A plainly different
+        publisher (a government office publishing a department's report) is not reported."""
+        from .. import labels
+
+        for key in ("来源", "信息来源", "发布机构", "发文机关"):
+            f = doc.metadata.get(key)
+            if f is None or not f.value:
+                continue
+            name = f.value.split()[0].strip("：:") if f.value.split() else ""
+            if not name or name == agency or name in agency or agency in name:
+                continue
+            if name[-1:] != agency[-1:] or len(name) < 3:
+                continue  # a different kind of organ
+            if labels.ratio(name, agency) >= 0.75:
+                from ..source import Span
+
+                span = Span(f.span.line, f.span.column, f.span.line, f.span.column + len(name))
+                yield self.diag(doc, span, agency=agency, written=name, expected=agency, domain=key)
 
     def _self_reference(self, doc: Document, agency: str):
         dept = _DEPT_SUFFIX.search(agency)

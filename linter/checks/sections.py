@@ -11,7 +11,9 @@ from ..model import Document, Section
 from ..source import Span
 from .base import Checker, Param
 
-CHECKS = ("missing", "title", "numbering", "order", "repeated", "unknown", "aspects", "title-line")
+CHECKS = ("missing", "title", "numbering", "order", "repeated", "unknown", "aspects", "title-line", "metadata-empty")
+# Web-page metadata fields a published report should fill in.
+_REQUIRED_META = ("标题", "发布机构", "发文机关", "来源", "发布时间", "发文日期", "发表日期", "发布日期")
 _CN = "一二三四五六七八九十"
 
 
@@ -173,6 +175,12 @@ class SectionsCheck(Checker):
             missing.append("机关名称")
         if missing:
             yield self.diag(doc, doc.title_span, problem="标题未写明" + "和".join(missing))
+
+
+    def _metadata_empty(self, doc: Document):
+        for key, f in doc.metadata.items():
+            if key in _REQUIRED_META and not f.value.strip(" |:："):
+                yield self.diag(doc, Span(f.span.line, 1, f.span.line, f.span.column), problem=key)
 
 
 CHECKERS = (SectionsCheck,)
