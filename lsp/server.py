@@ -370,7 +370,8 @@ def hover(ls: XxgkServer, params: types.HoverParams):
         s = d.span
         if (s.line, s.column) <= (line, col) <= (s.end_line, s.end_column):
             rule = st.linter.rule(d.rule) if st.linter else None
-            parts.append(f"**{d.rule}** `{d.name}`({d.category},{d.severity})\n\n{d.message}")
+            # the editor shows the message itself next to the hover: explain it, do not repeat it
+            parts.append(f"**{d.rule}** `{d.name}`({d.category},{d.severity})")
             if rule is not None:
                 parts.append(rule.description)
             if d.fix is not None:
@@ -472,6 +473,8 @@ def inlay_hint(ls: XxgkServer, params: types.InlayHintParams):
 def main() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
+    # a client cancelling a request that was already answered is a normal race, not a warning
+    logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
     server.start_io()
 
 

@@ -2,17 +2,41 @@
 # End-to-end test of the xxgk-lint extension in code-server + headless Chromium (offline).
 # Follows shared/recipes/vscode-e2e.md. Everything is installed under $WORK, never in the repo.
 #
-#   scripts/e2e/run.sh [notfound] [fake] [real]      (default: notfound fake)
+#   scripts/e2e/run.sh [notfound] [fake] [crash] [real]      (default: notfound fake)
 #
 #   notfound  no server anywhere: the error notification and the output channel explain it
 #   fake      xxgkLint.server.path = scripts/e2e/fake_server.py: diagnostics, languageId,
 #             initializationOptions and didChangeConfiguration are checked
 #   crash     xxgkLint.server.path is a command that exits at once: a clear error, not a hang
-#   real      the repository's server, pip-installed (editable) into $WORK/venv,
-#             found through xxgkLint.python.interpreterPath
+#   real      the repository's real server, `pip install`ed (NOT editable) into $WORK/venv and
+#             found through xxgkLint.python.interpreterPath alone. Opens copies of two corpus
+#             reports (shared/corpus/001_*.txt, 003_*.txt) and checks what an author sees:
+#             squiggles, the Problems panel (XG102, XG401, XG403 with Chinese messages), the
+#             hover on the heading 一、总体情 (line 11), the XG102 quick fix (→ 一、总体情况, the
+#             finding disappears, the saved file changes). Screenshots:
+#             $WORK/e2e-real-problems.png, -hover.png, -quickfix-menu.png, -quickfix.png, -output.png;
+#             the output channel's text
+#             (server discovery log) is saved to $WORK/e2e-real-output.txt.
 #
-# Needs (Debian): chromium fonts-noto-cjk build-essential pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
-# Env: WORK (default /tmp/xxgk-e2e), PORT (default 18080).
+# One-time setup (root, Debian 12; network: apt, npm registry, PyPI). The script installs the
+# npm parts itself on first run if they are missing; the apt part must be done by hand:
+#   apt-get update
+#   apt-get install -y chromium fonts-noto-cjk \
+#       build-essential pkg-config python3 python3-venv libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev
+#   # then the first run of this script does (about 2 minutes):
+#   #   $WORK/node24:  npm install node@24         (code-server needs Node 24)
+#   #   $WORK/cs:      npm install code-server@4.139.1  (PATH=Node 24, npm_config_nodedir=its headers)
+#   #   $WORK:         npm install playwright-core  (uses /usr/bin/chromium, downloads no browser)
+#   #   $WORK/venv:    python3 -m venv; pip install <repo root>     (real scenario only)
+#
+# Each run: npm ci (skip with SKIP_NPM_CI=1) and vsce package → $WORK/xxgk-lint-e2e.vsix (or
+# VSIX=path to use a given one), a fresh user-data/extensions dir per scenario, code-server on
+# 127.0.0.1:$PORT, playwright-core drives Chromium (scripts/e2e/e2e.js). Exit code 0 = all checks
+# passed. Env: WORK (default /tmp/xxgk-e2e), PORT (default 18080), CORPUS (default
+# <repo>/../shared/corpus), SKIP_PIP=1 (real: keep the venv's installed copy as it is),
+# XXGK_EXTRA_SETTINGS (more settings.json entries, e.g. '"xxgkLint.trace.server": "messages"'),
+# E2E_TRACE=1 (real: set the xxgk-lint output channel to log level Trace, so the LSP traffic is
+# logged into $WORK/e2e-real-output.txt).
 set -euo pipefail
 
 WORK=${WORK:-/tmp/xxgk-e2e}
@@ -50,7 +74,9 @@ cd "$EXT_DIR"
 VSIX=${VSIX:-}
 if [ -z "$VSIX" ]; then
     step "building the .vsix"
-    [ -d node_modules ] || npm ci
+    if [ "${SKIP_NPM_CI:-}" != 1 ] || [ ! -d node_modules ]; then
+        npm ci --no-audit --no-fund >/dev/null
+    fi
     npx vsce package --allow-missing-repository --out "$WORK/xxgk-lint-e2e.vsix" >/dev/null
     VSIX="$WORK/xxgk-lint-e2e.vsix"
 fi
@@ -66,6 +92,13 @@ else
         > "$PROJ/淮安市2024年政府信息公开工作年度报告.txt"
 fi
 printf '某县人民政府\n2023年政府信息公开工作年度报告\n\n一、总体情况\n' > "$PROJ/draft.txt"
+
+# The real scenario: copies of two corpus reports, under their own (non-report-like) names, so
+# 001 is switched to gov-report by its content. 001 has XG102 on line 11 (一、总体情).
+CORPUS=${CORPUS:-$REPO_ROOT/../shared/corpus}
+PROJ_REAL="$WORK/proj-real"
+REAL_REPORT=001_c713da55fa8f498a.txt
+REAL_OTHER=003_7d769ae862f72051.txt
 
 # ---- 4. run each scenario in a fresh code-server -----------------------------------------------
 export XDG_CONFIG_HOME="$WORK/cs-xdg/config" XDG_DATA_HOME="$WORK/cs-xdg/data" XDG_CACHE_HOME="$WORK/cs-xdg/cache"
@@ -96,10 +129,27 @@ for scenario in "${SCENARIOS[@]}"; do
         crash)
             XXGK_SETTINGS="\"xxgkLint.server.path\": [\"/usr/bin/python3\", \"-c\", \"import sys; print('Traceback (most recent call last):', file=sys.stderr); sys.exit('ImportError: boom')\"]" ;;
         real)
+            for f in "$REAL_REPORT" "$REAL_OTHER"; do
+                [ -f "$CORPUS/$f" ] || { echo "missing $CORPUS/$f (set CORPUS)"; exit 2; }
+            done
+            rm -rf "$PROJ_REAL" && mkdir -p "$PROJ_REAL"
+            cp "$CORPUS/$REAL_REPORT" "$CORPUS/$REAL_OTHER" "$PROJ_REAL/"
+            chmod u+w "$PROJ_REAL"/*
             if [ ! -x "$WORK/venv/bin/python" ]; then
+                step "creating $WORK/venv"
                 python3 -m venv "$WORK/venv"
             fi
-            "$WORK/venv/bin/python" -m pip install -q -e "$REPO_ROOT"
+            if [ "${SKIP_PIP:-}" != 1 ]; then
+                # A regular (non-editable) install, as an author would have it: the wheel's
+                # linter/_data carries grammar/ and rules/. --force-reinstall --no-deps picks up
+                # repository changes without a version bump.
+                step "pip install $REPO_ROOT into $WORK/venv"
+                "$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check "$REPO_ROOT"
+                "$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO_ROOT"
+            fi
+            (cd / && "$WORK/venv/bin/python" -c 'import lsp, linter; print("server in venv:", lsp.__file__)')
+            # Only the interpreter: discovery must find `<venv python> -m lsp` by itself. The
+            # server is not on PATH (the venv's bin/ is not on PATH).
             XXGK_SETTINGS="\"xxgkLint.python.interpreterPath\": \"$WORK/venv/bin/python\"" ;;
         *) echo "unknown scenario $scenario"; exit 2 ;;
     esac
@@ -113,6 +163,7 @@ for scenario in "${SCENARIOS[@]}"; do
   "extensions.autoCheckUpdates": false,
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
+  ${XXGK_EXTRA_SETTINGS:+$XXGK_EXTRA_SETTINGS,}
   $XXGK_SETTINGS
 }
 EOF
@@ -126,8 +177,13 @@ EOF
         curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
         sleep 0.5
     done
-    if ! NODE_PATH="$WORK/node_modules" PATH="$NODE24_BIN:$PATH" node "$EXT_DIR/scripts/e2e/e2e.js" \
-        "$scenario" "http://127.0.0.1:$PORT/?folder=$PROJ" "$WORK/e2e-$scenario.png"; then
+    FOLDER="$PROJ" REPORT_NAME="淮安市2024年政府信息公开工作年度报告.txt" OTHER_NAME=draft.txt
+    if [ "$scenario" = real ]; then
+        FOLDER="$PROJ_REAL" REPORT_NAME="$REAL_REPORT" OTHER_NAME="$REAL_OTHER"
+    fi
+    if ! E2E_REPORT_NAME="$REPORT_NAME" E2E_OTHER_NAME="$OTHER_NAME" E2E_FOLDER="$FOLDER" \
+        NODE_PATH="$WORK/node_modules" PATH="$NODE24_BIN:$PATH" node "$EXT_DIR/scripts/e2e/e2e.js" \
+        "$scenario" "http://127.0.0.1:$PORT/?folder=$FOLDER" "$WORK/e2e-$scenario.png"; then
         rc=1
     fi
     if [ "$scenario" = fake ]; then
@@ -151,6 +207,36 @@ print("[e2e fake] PASS: initializationOptions.settings =", json.dumps(settings, 
 print("[e2e fake] PASS: didChangeConfiguration sent with settings.xxgkLint; didOpen languageIds:", opened)
 PY
         then rc=1; fi
+    fi
+    if [ "$scenario" = real ]; then
+        # The output channel as written to disk by VS Code (LogOutputChannel → a .log file).
+        CHANNEL_LOG=$(find "$DATA/logs" -name '*xxgk-lint*.log' -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)
+        if [ -n "$CHANNEL_LOG" ]; then
+            cp "$CHANNEL_LOG" "$WORK/e2e-real-output.txt"
+            echo "--- xxgk-lint output channel ($CHANNEL_LOG) ---"
+            cat "$WORK/e2e-real-output.txt"
+            echo "---"
+            if ! python3 - "$WORK/e2e-real-output.txt" "$WORK/venv/bin/python" <<'PY'
+import sys
+text, py = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+checks = [
+    ("interpreterPath candidate accepted", f'✓ {py} -c "import lsp, linter" (xxgkLint.python.interpreterPath)'),
+    ("server started from the venv", f"Starting server / 启动服务器: {py} -m lsp (xxgkLint.python.interpreterPath)"),
+    ("server running", "Server running / 服务器已运行: xxgk-lint"),
+]
+bad = 0
+for what, needle in checks:
+    ok = needle in text
+    bad += not ok
+    print(f"[e2e real] {'PASS' if ok else 'FAIL'}: output channel: {what} ({needle!r})")
+errors = [l for l in text.splitlines() if "[error]" in l]
+print(f"[e2e real] {'PASS' if not errors else 'FAIL'}: no error lines in the output channel", *errors, sep="\n    ")
+sys.exit(1 if bad or errors else 0)
+PY
+            then rc=1; fi
+        else
+            echo "[e2e real] FAIL: no xxgk-lint output channel log under $DATA/logs"; rc=1
+        fi
     fi
     stop_cs
 done
