@@ -79,6 +79,8 @@ def section_score(title: str) -> tuple[int | None, float]:
             # A heading is a whole title: compare whole strings (a truncated one still scores
             # high), never a substring, or "政府信息公开申请情况" would pass for section 三.
             sim = labels.ratio(c[: len(cc) + 3], cc)
+            if len(c) >= 2 and cc.startswith(c):
+                sim = max(sim, 0.9)  # cut short: "收到和处理政府信"
             if sim > best:
                 best_n, best = s.number, sim
     if best >= SECTION_THRESHOLD:
@@ -87,6 +89,18 @@ def section_score(title: str) -> tuple[int | None, float]:
         if any(k in c for k in s.keywords) and len(c) <= 30:
             return s.number, PROBABLE_SCORE
     return None, best
+
+
+def _looks_like_row(text: str, title: str) -> bool:
+    """A heading-like line that is a table row: numbers after it (pipes or columns), or the
+    label of a row of table 三 read with certainty."""
+    if "|" in text:
+        return True
+    tail = text.rstrip()
+    if tail[-1:].isdigit() and re.search(r"[\s\u3000]\d+(?:[\s\u3000]+\d+)+\s*$", tail):
+        return True
+    c = labels.core(title)
+    return bool(c) and any(c.startswith(h) for h in _APPLICATION_HEADS)
 
 
 def _application_head_score(title: str) -> float:
@@ -169,6 +183,8 @@ def _sections(doc: Document) -> None:
         ordinal, title = m.group(1), m.group(2).strip()
         value = cn_number(ordinal)
         number, score = section_score(title)
+        if _looks_like_row(line.text, title):
+            continue  # "一、本年新收政府信息公开申请数量 95 0 0 …": a row of table 三, wherever it is
         if current == 3 and number != 4:
             # Inside table 三: 一、本年新收… 二、上年结转… 三、本年度办理结果 四、结转下年度… are rows.
             if _application_head_score(title) >= max(0.8, score):

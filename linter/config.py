@@ -40,8 +40,11 @@ CONFIG_KEYS = {
 
 class ConfigError(Exception):
     def __init__(self, path, key: str, message: str):
-        self.path, self.key = str(path), key
+        self.path, self.key, self.message = str(path), key, message
         super().__init__(f"{path}: {key}: {message}")
+
+    def __reduce__(self):  # survives pickling (errors come back from worker processes)
+        return (type(self), (self.path, self.key, self.message))
 
 
 @dataclass(slots=True)
@@ -151,7 +154,10 @@ def _read(path: Path) -> dict | None:
         raise ConfigError(path, "(toml)", f"不是有效的 TOML:{exc}") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
-        return tool.get("xxgk-lint") if isinstance(tool, dict) else None
+        section = tool.get("xxgk-lint") if isinstance(tool, dict) else None
+        if section is not None and not isinstance(section, dict):
+            raise ConfigError(path, "tool.xxgk-lint", "应为表([tool.xxgk-lint])")
+        return section
     return data
 
 

@@ -12,7 +12,7 @@ from .config import Config, matches
 from .diagnostic import SEVERITY_RANK, Diagnostic
 from .model import Document
 from .resources import rules_dir
-from .rules import Rule, load_dirs
+from .rules import Rule, RuleError, load_dirs
 from .source import Span
 
 
@@ -44,8 +44,14 @@ def load_rules(config: Config) -> list[Rule]:
                 from .config import ConfigError
 
                 raise ConfigError(config.path or "<settings>", f"params.{code}", "没有这个规则")
-            merged = replace(rule, params={**rule.params, **params}, checker=None)
-            compile_rule(merged)
+            merged = replace(rule, params={**rule.params, **params}, checker=None, source=str(config.path or "<设置>"))
+            try:
+                compile_rule(merged)
+            except RuleError as exc:
+                from .config import ConfigError
+
+                key = exc.key.split(".params.", 1)[-1] if ".params." in exc.key else exc.key
+                raise ConfigError(config.path or "<设置>", f"params.{code}.{key}", exc.message) from None
             by_id[code] = merged
         rules = sorted(by_id.values(), key=lambda r: r.id)
     return rules
@@ -117,6 +123,17 @@ class Linter:
         self.config = config or Config()
         self.rules = load_rules(self.config)
         self.active = [r for r in self.rules if self._selected(r)]
+        known = {r.id for r in self.rules}
+        for code in self.config.severity:
+            if code not in known:
+                from .config import ConfigError
+
+                raise ConfigError(self.config.path or "<命令行/设置>", f"severity.{code}", "没有这个规则")
+        for sel in self.config.select:
+            if not any(matches(sel, r.id, r.category) for r in self.rules):
+                from .config import ConfigError
+
+                raise ConfigError(self.config.path or "<命令行/设置>", "select", f"“{sel}”没有匹配任何规则(用 xxgk-lint rules 查看规则编号和类别)")
         self.errors: list[str] = []  # rules that raised (reported, never fatal to the others)
 
     def _selected(self, rule: Rule) -> bool:

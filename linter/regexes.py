@@ -19,6 +19,37 @@ def catastrophic(pattern: str) -> bool:
     """True for a pattern with a repeat inside a repeat (`(a+)+`, `(\\w*)*`): it can backtrack
     exponentially. Such patterns are refused when a rule loads."""
 
+    def first_chars(items) -> set | None:
+        """Characters a sub-pattern can start with (None: any, or unknown)."""
+        for op, av in items:
+            if op == sre_constants.LITERAL:
+                return {av}
+            if op == sre_constants.IN:
+                out = set()
+                for o, a in av:
+                    if o == sre_constants.LITERAL:
+                        out.add(a)
+                    elif o == sre_constants.RANGE and a[1] - a[0] < 512:
+                        out.update(range(a[0], a[1] + 1))
+                    else:
+                        return None
+                return out
+            if op == sre_constants.SUBPATTERN:
+                return first_chars(av[-1])
+            if op in (sre_constants.AT,):
+                continue
+            return None
+        return None
+
+    def overlapping(branches) -> bool:
+        seen: set = set()
+        for alt in branches:
+            f = first_chars(alt)
+            if f is None or f & seen:
+                return True
+            seen |= f
+        return False
+
     def walk(items, inside_repeat: bool) -> bool:
         for op, av in items:
             if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
@@ -32,6 +63,8 @@ def catastrophic(pattern: str) -> bool:
                 if walk(av[-1], inside_repeat):
                     return True
             elif op == sre_constants.BRANCH:
+                if inside_repeat and overlapping(av[1]):
+                    return True  # (a|a)+: alternatives that can match the same text, repeated
                 for alt in av[1]:
                     if walk(alt, inside_repeat):
                         return True

@@ -39,8 +39,11 @@ class RuleError(Exception):
     """A rule file that cannot be loaded: says which file and which key."""
 
     def __init__(self, path: Path | str, key: str, message: str):
-        self.path, self.key = str(path), key
+        self.path, self.key, self.message = str(path), key, message
         super().__init__(f"{path}: {key}: {message}")
+
+    def __reduce__(self):  # survives pickling (errors come back from worker processes)
+        return (type(self), (self.path, self.key, self.message))
 
 
 @dataclass(frozen=True, slots=True)

@@ -503,11 +503,21 @@ def _row_check(table_key: str, ncols: int):
     return None
 
 
+def _run_together(toks: list[Tok], attached: bool) -> bool:
+    """Whether separators were lost: digits glued to the label (a crawl), or a token that
+    cannot be one cell ("000", "023"). A row with its cells properly separated but one cell
+    short is never 're-split' to make up the count: that would be a guess."""
+    if attached:
+        return True
+    return any(len(t.text) > 1 and t.text[0] == "0" and t.text[1:2].isdigit() for t in toks)
+
+
 def _fill(
     table_key: str,
     key_cols: list[tuple[str, str]],
     kinds: list[ColumnKind],
     toks: list[Tok],
+    attached: bool = False,
 ) -> tuple[list[Cell] | None, str, str]:
     """Cells for `key_cols` from `toks`. Returns (cells or None, status, split)."""
     ncols = len(kinds)
@@ -522,7 +532,7 @@ def _fill(
         return cells, "ok", ""
     if len(texts) > ncols:
         return None, "extra_cells", ""
-    if not needs_split(texts, ncols):
+    if not needs_split(texts, ncols) or not _run_together(toks, attached):
         return None, "missing_cells", ""
     check = _row_check(table_key, ncols)
     sols = split_candidates(texts, kinds, limit=2)  # only whether the split is unique matters
@@ -646,7 +656,7 @@ def interpret(
         m.expected = len(trow.columns)
         _label_state(m, raw, cores, j, furniture)
         cells, status, split = _fill(
-            table_template.key, [(trow.key, c.key) for c in trow.columns], _kinds(trow), raw.toks
+            table_template.key, [(trow.key, c.key) for c in trow.columns], _kinds(trow), raw.toks, raw.attached
         )
         m.status, m.split = status, split
         if cells is not None:
@@ -674,12 +684,14 @@ def _interpret_flattened(table: Table, lines: list[Line]) -> None:
     ncols = len(trows) * len(cols)
     toks: list[Tok] = []
     label_line = 0
+    attached = False
     for line in lines:
         for e in _line_events(line):
             if e.kind == "soft":
                 toks.append(e.tok)
             elif e.kind == "hard":
                 toks.extend(t for t in e.row.toks if t.text)
+                attached = attached or e.row.attached
             elif e.kind == "frag" and toks and len(toks) >= ncols:
                 break
         if len(toks) >= ncols:
@@ -688,18 +700,21 @@ def _interpret_flattened(table: Table, lines: list[Line]) -> None:
             label_line = line.lineno
     key_cols = [(r.key, c.key) for r in trows for c in cols]
     kinds = [ColumnKind(decimal=c.decimal, signed=c.signed) for _ in trows for c in cols]
-    cells, status, split = _fill(table.key, key_cols, kinds, toks)
+    cells, status, split = _fill(table.key, key_cols, kinds, toks, attached)
     for k, trow in enumerate(trows):
         row_toks = toks[k * len(cols) : (k + 1) * len(cols)] if cells is not None else toks
         anchor = row_toks[0] if row_toks else None
         span = _span(anchor) if anchor else table.span
+        row_status = status if toks else "absent"
+        if cells is None and k > 0:
+            row_status = "absent"  # the numbers were not read: said once, on the first row
         m = RowMatch(
             key=trow.key,
             label=trow.short,
             span=span,
             score=1.0,
-            status=status if toks else "absent",
-            expected=len(cols),
+            status=row_status,
+            expected=len(cols) if cells is not None else ncols,
             found=len(row_toks) if cells is not None else len(toks),
             raw=" ".join(t.text for t in toks),
             split=split,

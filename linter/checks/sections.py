@@ -64,7 +64,8 @@ class SectionsCheck(Checker):
             best = max(accepted, key=lambda a: labels.ratio(written, a))
             if s.score < 0.75:
                 continue  # recognised by keywords only: a different heading, not a garbled one
-            safe = labels.ratio(written, labels.core(tpl.title)) >= self.p["min_title_score"]
+            official = labels.core(tpl.title)
+            safe = labels.ratio(written, official) >= self.p["min_title_score"] or official.startswith(written)
             fix = Fix(f"改为官方标题“{tpl.title}”", (Edit(s.title_span, tpl.title),), "safe" if safe else "unsafe")
             yield self.diag(doc, s.title_span, fix=fix, ordinal=s.ordinal, written=s.title, title=tpl.title, official=tpl.full_title)
 

@@ -68,7 +68,7 @@ class TableShape(Checker):
                         doc,
                         r.span,
                         table=tname,
-                        row=row_name(t, r.key),
+                        row="行政复议、行政诉讼" if t.key == "review" else row_name(t, r.key),
                         expected=r.expected,
                         found=r.found,
                         raw=r.raw,
