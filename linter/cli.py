@@ -349,9 +349,7 @@ COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .config import ConfigError
-    from .reading import ReadError
-    from .rules import RuleError
+    from .errors import ConfigError, ReadError, RuleError
 
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)

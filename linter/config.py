@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import toml
 from .diagnostic import CATEGORIES, SEVERITIES
+from .errors import ConfigError
 
 CONFIG_KEYS = {
     "select": list,
@@ -36,15 +37,6 @@ CONFIG_KEYS = {
     "exclude": list,
     "fail-level": str,
 }
-
-
-class ConfigError(Exception):
-    def __init__(self, path, key: str, message: str):
-        self.path, self.key, self.message = str(path), key, message
-        super().__init__(f"{path}: {key}: {message}")
-
-    def __reduce__(self):  # survives pickling (errors come back from worker processes)
-        return (type(self), (self.path, self.key, self.message))
 
 
 @dataclass(slots=True)

@@ -10,11 +10,9 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ReadError
+
 MAX_BYTES = 64 * 1024 * 1024  # a report is a few KB; refuse absurd inputs clearly
-
-
-class ReadError(Exception):
-    """A file that cannot be linted: the message says which file and why (Chinese)."""
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from string import Formatter
 
 from . import toml
 from .diagnostic import CATEGORIES, SEVERITIES
+from .errors import RuleError
 
 RULE_KEYS = {
     "id": str,
@@ -33,17 +34,6 @@ REQUIRED = ("id", "name", "category", "severity", "kind", "message", "descriptio
 EXAMPLE_KEYS = {"bad", "good", "fixed", "path", "note"}
 _ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-
-
-class RuleError(Exception):
-    """A rule file that cannot be loaded: says which file and which key."""
-
-    def __init__(self, path: Path | str, key: str, message: str):
-        self.path, self.key, self.message = str(path), key, message
-        super().__init__(f"{path}: {key}: {message}")
-
-    def __reduce__(self):  # survives pickling (errors come back from worker processes)
-        return (type(self), (self.path, self.key, self.message))
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,6 +233,19 @@ def did_open(ls: XxgkServer, params: types.DidOpenTextDocumentParams) -> None:
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: XxgkServer, params: types.DidChangeTextDocumentParams) -> None:
     ls.schedule(params.text_document.uri)
+    _forget_finished_notifications(ls)
+
+
+def _forget_finished_notifications(ls: XxgkServer) -> None:
+    """pygls 2.1 keeps a finished future for every notification its built-in handlers run
+    (didOpen, didChange …) and never drops it: 2 MB per 1,000 keystrokes. Drop the finished ones
+    (requests are answered and removed by pygls itself; popping twice is harmless)."""
+    futures = getattr(ls.protocol, "_request_futures", None)
+    if not futures or len(futures) < 64:
+        return
+    for key, fut in list(futures.items()):
+        if fut.done():
+            futures.pop(key, None)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
