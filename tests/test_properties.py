@@ -8,8 +8,10 @@ astral characters, control characters), joined with a mix of LF, CRLF and CR.
 
 Properties, for any text:
 - `Linter().lint_text(text)` never raises and no rule crashes (`linter.errors` stays empty);
+  the model dump and every output format render the result;
 - every span (finding, related location, fix edit) lies inside the text;
 - linting is deterministic, also with the content memos (line kinds, tables) cold or warm;
+- LF, CRLF, CR line ends and a BOM give the same findings;
 - applying the safe fixes never raises and a second pass changes nothing.
 
 Example counts come from the hypothesis profile (tests/conftest.py): `default` is quick,
@@ -18,6 +20,7 @@ Example counts come from the hypothesis profile (tests/conftest.py): `default` i
 
 from __future__ import annotations
 
+import json
 import os
 import random
 
@@ -30,8 +33,11 @@ from hypothesis import strategies as st  # noqa: E402
 
 from linter import builder as _builder  # noqa: E402
 from linter import lines as _lines  # noqa: E402
+from linter.dump import document_to_dict  # noqa: E402
 from linter.engine import Linter  # noqa: E402
 from linter.fixes import fix_text  # noqa: E402
+from linter.formats import github, junit, sarif  # noqa: E402
+from linter.output import format_json, format_text  # noqa: E402
 from linter.source import Source  # noqa: E402
 
 from .conftest import corpus_files  # noqa: E402
@@ -362,6 +368,13 @@ def test_lint_never_raises_and_spans_are_inside(text: str):
     assert not errors, errors[0]
     lines = Source(text).lines
     assert doc.source.lines == lines
+    # every output path renders it: the model dump (`parse`), text with code frames, json, sarif, github, junit
+    json.dumps(document_to_dict(doc), ensure_ascii=False)
+    format_text(diags, lambda _path: lines)
+    json.loads(format_json(diags))
+    json.loads(sarif(diags, _linter().rules))
+    github(diags)
+    junit(diags, ["report.txt"], "error")
     for d in diags:
         note(repr(d))
         _check_span(d.span, lines, f"{d.rule} span")
@@ -385,6 +398,18 @@ def test_lint_is_deterministic_cold_and_warm(text: str, other: str):
     _clear_memos()
     _, cold, _ = lint(text)
     assert _key(cold) == _key(first)
+
+
+@given(text=any_text)
+@example(text="一、总体情况\r\n(一)主动公开\r\r\n二、")
+def test_line_endings_and_bom_do_not_change_findings(text: str):
+    """LF, CRLF, CR and a BOM give the same findings at the same lines and columns."""
+    lf = Source(text).text
+    _, base, _ = lint(lf)
+    for variant in (lf.replace("\n", "\r\n"), lf.replace("\n", "\r"), "\ufeff" + lf):
+        _, diags, errors = lint(variant)
+        assert not errors, errors[0]
+        assert _key(diags) == _key(base), f"differs for {variant[:40]!r}"
 
 
 @given(text=any_text)

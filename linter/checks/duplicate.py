@@ -20,6 +20,7 @@ from .base import Checker, Param
 _STRIP = re.compile(r"[\s\u3000,，。.;；:：、!！?？“”\"'‘’()（）《》〈〉<>\[\]【】]+")
 _SKETCH = 12  # hashes kept per paragraph
 _SHARED = 3  # sketch hashes two paragraphs must share to be compared
+_CANDIDATES = 16  # earlier paragraphs verified per paragraph, most shared hashes first
 
 
 # A leading subsection heading "(一)主动公开情况。" is not part of what was pasted.
@@ -129,9 +130,10 @@ class DuplicateCheck(Checker):
                 for k in buckets.get(h, ()):
                     shared[k] = shared.get(k, 0) + 1
             best, best_k = 0.0, -1
-            for k, count in shared.items():
-                if count < _SHARED:
-                    continue
+            # the most similar-looking earlier paragraphs only: text full of stock phrases
+            # (20,000 paragraphs of one office's boilerplate) must not make this quadratic
+            ranked = sorted(((c, k) for k, c in shared.items() if c >= _SHARED), reverse=True)[:_CANDIDATES]
+            for count, k in ranked:
                 other = items[k][1]
                 if min(len(n), len(other)) * 100 < threshold * max(len(n), len(other)) * 0.9:
                     continue
