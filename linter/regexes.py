@@ -54,10 +54,10 @@ def catastrophic(pattern: str) -> bool:
         for op, av in items:
             if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
                 lo, hi, sub = av
-                unbounded = hi == sre_constants.MAXREPEAT or hi > 50
-                if inside_repeat and unbounded:
-                    return True
-                if walk(sub, inside_repeat or unbounded):
+                repeats = hi == sre_constants.MAXREPEAT or hi > 1
+                if inside_repeat and repeats:
+                    return True  # a repeat inside a repeat, bounded or not: (a{1,50}){1,50}
+                if walk(sub, inside_repeat or repeats):
                     return True
             elif op == sre_constants.SUBPATTERN:
                 if walk(av[-1], inside_repeat):

@@ -332,8 +332,10 @@ def lint(text: str):
 
 
 def _clear_memos() -> None:
-    _builder._TABLE_MEMO.clear()
-    _lines._kinds.clear()
+    """Empty the content memos (private to the linter: skipped if they are renamed)."""
+    for memo in (getattr(_builder, "_TABLE_MEMO", None), getattr(_lines, "_kinds", None)):
+        if isinstance(memo, dict):
+            memo.clear()
 
 
 def _check_span(span, lines: list[str], what: str) -> None:
@@ -404,7 +406,7 @@ def test_lint_is_deterministic_cold_and_warm(text: str, other: str):
 @example(text="一、总体情况\r\n(一)主动公开\r\r\n二、")
 def test_line_endings_and_bom_do_not_change_findings(text: str):
     """LF, CRLF, CR and a BOM give the same findings at the same lines and columns."""
-    lf = Source(text).text
+    lf = Source(text).text.lstrip("\ufeff")  # a second BOM would be text, and shift columns
     _, base, _ = lint(lf)
     for variant in (lf.replace("\n", "\r\n"), lf.replace("\n", "\r"), "\ufeff" + lf):
         _, diags, errors = lint(variant)

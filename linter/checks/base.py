@@ -15,8 +15,9 @@ _MISSING = object()
 class Param:
     """A declared rule parameter: its type, default and (optional) validation."""
 
-    def __init__(self, type_, default=_MISSING, doc: str = "", choices: tuple = ()):
+    def __init__(self, type_, default=_MISSING, doc: str = "", choices: tuple = (), item=None):
         self.type, self.default, self.doc, self.choices = type_, default, doc, choices
+        self.item = item  # for lists: the type every element must have
 
     @property
     def required(self) -> bool:
@@ -46,6 +47,8 @@ class Checker:
                 if not ok:
                     tname = getattr(spec.type, "__name__", str(spec.type))
                     raise RuleError(rule.source, f"{rule.id}.params.{key}", f"类型应为 {tname}")
+                if spec.item is not None and any(not isinstance(x, spec.item) for x in value):
+                    raise RuleError(rule.source, f"{rule.id}.params.{key}", f"列表的每一项都应为 {spec.item.__name__}")
                 if spec.choices and value not in spec.choices:
                     raise RuleError(rule.source, f"{rule.id}.params.{key}", f"可选值:{', '.join(map(str, spec.choices))}")
                 self.p[key] = value

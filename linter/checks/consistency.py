@@ -25,6 +25,17 @@ def _cell_ref(ref: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
+def _known_cell(table: str, row: str, col: str) -> bool:
+    from .. import templates
+
+    for fmt in templates.formats().values():
+        t = fmt.tables.get(table)
+        rt = t.row(row) if t else None
+        if rt is not None and any(c.key == col for c in rt.columns):
+            return True
+    return False
+
+
 def _paragraphs(doc: Document, sections: list[int]) -> list[Paragraph]:
     out: list[Paragraph] = []
     if 0 in sections:
@@ -40,10 +51,10 @@ def _paragraphs(doc: Document, sections: list[int]) -> list[Paragraph]:
 class ProseNumberCheck(Checker):
     kind = "prose-number"
     params = {
-        "patterns": Param(list, doc="regexes; for mode=equal a group named n holds the number"),
-        "cells": Param(list, doc="cells summed for the comparison, as table/row/column"),
+        "patterns": Param(list, item=str, doc="regexes; for mode=equal a group named n holds the number"),
+        "cells": Param(list, item=str, doc="cells summed for the comparison, as table/row/column"),
         "accept": Param(list, [], doc="other cell lists whose sum is also accepted (e.g. new + carried over)"),
-        "sections": Param(list, [0, 1, 3], doc="sections whose prose is read (0 = before 一)"),
+        "sections": Param(list, [0, 1, 3], item=int, doc="sections whose prose is read (0 = before 一)"),
         "mode": Param(str, "equal", choices=("equal", "none-claimed")),
         "exclude": Param(str, "", doc="regex: a match whose sentence also matches this is skipped"),
     }
@@ -62,8 +73,11 @@ class ProseNumberCheck(Checker):
         try:
             self.cells = [_cell_ref(c) for c in self.p["cells"]]
             self.accept = [[_cell_ref(c) for c in alt] for alt in self.p["accept"]]
-        except ValueError as exc:
+        except (ValueError, AttributeError, TypeError) as exc:
             raise self.error("cells", f"单元格应写作 表/行/列,如 applications/new/total:{exc}") from None
+        for table, row, col in [c for c in self.cells] + [c for alt in self.accept for c in alt]:
+            if not _known_cell(table, row, col):
+                raise self.error("cells", f"“{table}/{row}/{col}”不是任何官方表格模板中的单元格")
 
     def _sum(self, doc: Document, refs) -> tuple[float | None, list]:
         total, cells = 0, []
@@ -120,12 +134,14 @@ class RequiredTextCheck(Checker):
         "section": Param(int, doc="the section (1–6) that must say it"),
         "pattern": Param(str, doc="regex of what must be said"),
         "min_year": Param(int, 0, doc="only for reports of this year or later"),
-        "formats": Param(list, [], doc="only for these table formats"),
+        "formats": Param(list, [], item=str, doc="only for these table formats"),
     }
     fields = frozenset({"title", "year"})
 
     def setup(self) -> None:
         self.rx = self.regex("pattern", self.p["pattern"])
+        if not 1 <= self.p["section"] <= 6:
+            raise self.error("section", "部分编号应为 1 到 6")
 
     def check(self, doc: Document):
         y = doc.report_year

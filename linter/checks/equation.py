@@ -31,7 +31,7 @@ class EquationCheck(Checker):
         "table": Param(str, choices=("active", "applications", "review")),
         "each": Param(str, choices=("row", "column")),
         "equation": Param(str),
-        "only": Param(list, [], doc="glob patterns of the rows (each=row) or columns (each=column) to check"),
+        "only": Param(list, [], item=str, doc="glob patterns of the rows (each=row) or columns (each=column) to check"),
         "tolerance": Param(float, 0.0, doc="allowed difference (money columns)"),
     }
     fields = frozenset(

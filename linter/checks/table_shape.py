@@ -25,7 +25,7 @@ class TableShape(Checker):
     kind = "table-shape"
     params = {
         "check": Param(str, choices=CHECKS, doc="which shape problem this rule reports"),
-        "tables": Param(list, [], doc="limit to these tables (active, applications, review)"),
+        "tables": Param(list, [], item=str, doc="limit to these tables (active, applications, review)"),
     }
     fields = frozenset({"table", "row", "column", "expected", "found", "raw", "value", "label", "values", "official"})
 

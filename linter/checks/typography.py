@@ -137,7 +137,7 @@ class PatternCheck(Checker):
         "majority_regex": Param(str, "", doc="when=majority: the competing style; the rule fires only where it is the document's minority style"),
         "max_share": Param(float, 0.2, doc="when=majority: fire only if this style is at most this share of both"),
         "limit": Param(int, 50, doc="at most this many findings per document"),
-        "contains": Param(list, [], doc="a text is searched only if it contains one of these strings (speed)"),
+        "contains": Param(list, [], item=str, doc="a text is searched only if it contains one of these strings (speed)"),
     }
     fields = frozenset({"match", "replacement"})
 
