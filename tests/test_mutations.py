@@ -489,7 +489,7 @@ def test_truncated_heading_is_reported(official: str, truncated: str):
     reason="with heading 三 missing, table 三 is not recognised: its 21 rows become XG306 'unknown row' findings of table 二 "
     "and its arithmetic is not checked (before 752c6fc the row 一、本年新收… became section 三's heading)",
 )
-def test_missing_section_heading_does_not_turn_a_table_row_into_a_heading():
+def test_missing_section_heading_keeps_table_3():
     # 103 (PDF text): line 83 is "三、收到和处理政府信息公开申请情况"
     lines = _corpus("103")
     assert lines[82].strip() == "三、收到和处理政府信息公开申请情况"
