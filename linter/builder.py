@@ -15,7 +15,7 @@ from . import labels
 from . import lines as L
 from . import templates
 from .lines import Line, classify
-from .model import DateMention, Document, MetaField, Paragraph, Section, Subsection
+from .model import Document, MetaField, Paragraph, Section, Subsection
 from .source import Source, Span
 from .tables import header_hits, interpret, raw_rows, run_width_of
 from .unfold import unfold
