@@ -93,10 +93,10 @@ class XxgkServer(LanguageServer):
                 cfg = discover(Path(path))
             else:
                 cfg = Config()
-            self.config_error = None
         except (ConfigError, RuleError) as exc:
+            if self.config_error != str(exc):  # say it once, not on every keystroke
+                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 配置错误:{exc}"))
             self.config_error = str(exc)
-            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 配置错误:{exc}"))
             cfg = Config()
         if s.get("select"):
             cfg.select = list(s["select"])
@@ -115,7 +115,9 @@ class XxgkServer(LanguageServer):
             try:
                 linter = Linter(cfg)
             except (ConfigError, RuleError) as exc:
-                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误:{exc}"))
+                if self.config_error != str(exc):
+                    self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误:{exc}"))
+                self.config_error = str(exc)
                 linter = Linter(Config())
             self.linters[key] = linter
         return linter
