@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.workspace.text_document import TextDocument
 
 from linter import __version__
 from linter.config import Config, ConfigError, discover, find_config_file, load
@@ -38,6 +40,19 @@ from linter.rules import RuleError
 from . import positions
 
 log = logging.getLogger("xxgk-lint.lsp")
+
+# pygls 2.1 splits a document into lines with str.splitlines, for which a form feed (\f, the
+# page break pdftotext writes), \v, \x1c–\x1e, \x85, U+2028/2029 end a line too. LSP lines end
+# only at \n, \r\n and \r: with a form feed in a report, every incremental edit after it would
+# land on the wrong line and the server would lint a text the editor does not have.
+_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lsp_lines(self) -> tuple[str, ...]:
+    return tuple(_LSP_LINE.findall(self.source))
+
+
+TextDocument.lines = property(_lsp_lines)  # type: ignore[assignment]
 SOURCE = "xxgk-lint"
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,

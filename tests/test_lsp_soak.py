@@ -225,15 +225,7 @@ async def settle(client: LanguageClient, uri: str, version: int, where: str) -> 
     [
         "003",
         "107",
-        pytest.param(
-            "101",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="pygls splits document lines with str.splitlines (form feed \\f, \\v, \\x85, U+2028 … are line "
-                "ends there, not in LSP): in a pdftotext report with \\f page breaks, incremental edits land on the "
-                "wrong line and the server lints a different text than the editor shows",
-            ),
-        ),
+        "101",  # pdftotext with form-feed page breaks
     ],
 )
 async def test_soak_random_edits(client: LanguageClient, report: str, tmp_path: Path, capsys):
@@ -312,10 +304,6 @@ async def test_soak_random_edits(client: LanguageClient, report: str, tmp_path: 
 
 
 @pytest.mark.asyncio(loop_scope="module")
-@pytest.mark.xfail(
-    strict=True,
-    reason="pygls applies an incremental edit after a form feed (\\f) one line off: the server's text is not the editor's",
-)
 async def test_edit_after_form_feed_lands_on_the_right_line(client: LanguageClient, tmp_path: Path):
     """Minimal reproduction of the failure above: a line with a form feed (a pdftotext page
     break), then an edit to the line after it; the hover shows which text the server has."""
