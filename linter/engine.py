@@ -77,10 +77,6 @@ class Directive:
 class Suppressions:
     directives: list[Directive]
 
-    @property
-    def whole_file(self) -> bool:
-        return any(not x.target for x in self.directives)
-
     def covers(self, d: Diagnostic) -> bool:
         hit = False
         for x in self.directives:

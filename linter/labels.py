@@ -104,14 +104,3 @@ def ratio(a: str, b: str) -> float:
         return 1.0 if a else 0.0
     return _rf().ratio(a, b) / 100.0
 
-
-def best_match(text: str, choices: dict[str, list[str]]) -> tuple[str | None, float]:
-    """Best key of `choices` (key -> normalised cores) for `text`, with its score."""
-    c = core(text)
-    best_key, best = None, 0.0
-    for key, cores in choices.items():
-        for cand in cores:
-            s = similarity(c, cand)
-            if s > best:
-                best_key, best = key, s
-    return best_key, best

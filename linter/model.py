@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .lines import Line
 from .source import Source, Span
-from .templates import ColumnTemplate, RowTemplate, TableTemplate
+from .templates import ColumnTemplate, TableTemplate
 
 
 @dataclass(slots=True)
@@ -155,9 +155,6 @@ class Table:
                 if m is not None and m.status != "absent":
                     return True
         return False
-
-    def row_template(self, key: str) -> RowTemplate | None:
-        return self.template.row(key)
 
     def column_template(self, row: str, column: str) -> ColumnTemplate | None:
         rt = self.template.row(row)

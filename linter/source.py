@@ -81,14 +81,3 @@ class Source:
             end = len(text)
         return Span(line, start + 1, line, end + 1)
 
-    def trimmed_span(self, line: int, start: int = 0, end: int | None = None) -> Span:
-        """Like span_of_line but without leading/trailing white space (falls back to the raw range)."""
-        text = self.line_text(line)
-        if end is None:
-            end = len(text)
-        seg = text[start:end]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        if lead + trail >= len(seg):
-            return Span(line, start + 1, line, end + 1)
-        return Span(line, start + lead + 1, line, end - trail + 1)

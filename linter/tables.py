@@ -222,11 +222,6 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
     run_label: Frag | None = None
     run_pre: list[Frag] = []
 
-    def close_row(row: RawRow) -> None:
-        if rows:
-            rows[-1].post = list(pending)
-        rows.append(row)
-
     def flush_run() -> None:
         nonlocal run, run_label, run_pre
         if not run:
