@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -173,6 +173,27 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def load(path: Path) -> Config:
+    """The configuration in `path` (parsed once per version of the file: the language server
+    asks on every keystroke). A copy, so callers may adjust it."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1
+    cfg = _load(path, mtime)
+    return replace(
+        cfg,
+        select=list(cfg.select),
+        ignore=list(cfg.ignore),
+        severity=dict(cfg.severity),
+        per_file_ignores={k: list(v) for k, v in cfg.per_file_ignores.items()},
+        rule_dirs=list(cfg.rule_dirs),
+        params={k: dict(v) for k, v in cfg.params.items()},
+        exclude=list(cfg.exclude),
+    )
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, mtime: int) -> Config:
     data = _read(path)
     return parse(data or {}, path)
 
