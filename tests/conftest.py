@@ -17,6 +17,19 @@ def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
 
 
+def lsp_initialize_params():
+    """What the end-to-end language-server tests initialise with: UTF-16, the repository as root."""
+    from lsprotocol import types
+
+    return types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])
+        ),
+        root_uri=ROOT.as_uri(),
+        initialization_options={"settings": {"select": [], "ignore": []}},
+    )
+
+
 @pytest.fixture(scope="session")
 def linter():
     from linter.engine import Linter

@@ -11,22 +11,14 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from .conftest import ROOT, corpus_files
+from .conftest import lsp_initialize_params, ROOT, corpus_files
 
 CORPUS = {p.name[:3]: p for p in corpus_files()}
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "lsp"]), scope="module")
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=types.ClientCapabilities(
-                general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])
-            ),
-            root_uri=ROOT.as_uri(),
-            initialization_options={"settings": {"select": [], "ignore": []}},
-        )
-    )
+    await lsp_client.initialize_session(lsp_initialize_params())
     yield
     await lsp_client.shutdown_session()
 

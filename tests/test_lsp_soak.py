@@ -35,7 +35,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
 from linter.engine import Linter
 
-from .conftest import ROOT, corpus_files
+from .conftest import lsp_initialize_params, ROOT, corpus_files
 
 EDITS = int(os.environ.get("XXGK_SOAK_EDITS", "300"))
 SEED = int(os.environ.get("XXGK_SOAK_SEED", "0"))
@@ -64,15 +64,7 @@ def make_client() -> LanguageClient:
     scope="module",
 )
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=types.ClientCapabilities(
-                general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16])
-            ),
-            root_uri=ROOT.as_uri(),
-            initialization_options={"settings": {"select": [], "ignore": []}},
-        )
-    )
+    await lsp_client.initialize_session(lsp_initialize_params())
     yield
     await lsp_client.shutdown_session()
 

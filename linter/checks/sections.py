@@ -106,34 +106,26 @@ class SectionsCheck(Checker):
         second = self._repeat_start(doc)
         known = self._known(doc)
         if second is not None:
-            first = known[0]
-            yield self.diag(
-                doc,
-                second.span,
-                related=[Related(first.span, "第一份的开头")],
-                problem="全文重复",
-                count=2,
-                first_line=first.span.line,
-                ordinal=second.ordinal,
-                title=second.title,
-            )
+            yield self._repeat(doc, second, known[0], "全文重复", "第一份的开头")
             return
         seen: dict[int, Section] = {}
         for s in known:
             if s.number in seen:
-                first = seen[s.number]
-                yield self.diag(
-                    doc,
-                    s.span,
-                    related=[Related(first.span, "第一次出现")],
-                    problem="部分重复",
-                    count=2,
-                    first_line=first.span.line,
-                    ordinal=s.ordinal,
-                    title=s.title,
-                )
+                yield self._repeat(doc, s, seen[s.number], "部分重复", "第一次出现")
             else:
                 seen[s.number] = s
+
+    def _repeat(self, doc: Document, again: Section, first: Section, problem: str, note: str):
+        return self.diag(
+            doc,
+            again.span,
+            related=[Related(first.span, note)],
+            problem=problem,
+            count=2,
+            first_line=first.span.line,
+            ordinal=again.ordinal,
+            title=again.title,
+        )
 
     def _unknown(self, doc: Document):
         for s in doc.sections:
