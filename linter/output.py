@@ -79,7 +79,11 @@ def format_concise(diags: list[Diagnostic]) -> str:
 
 
 def format_json(diags: list[Diagnostic]) -> str:
-    return json.dumps([d.to_dict() for d in diags], ensure_ascii=False, indent=2)
+    """A JSON array with one finding per line: readable, and written by json's C encoder
+    (indent= falls back to the pure-Python one, ten times slower on a folder of reports)."""
+    if not diags:
+        return "[]"
+    return "[\n  " + ",\n  ".join(json.dumps(d.to_dict(), ensure_ascii=False) for d in diags) + "\n]"
 
 
 def summary(diags: list[Diagnostic], files: int) -> str:

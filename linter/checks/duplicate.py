@@ -1,6 +1,7 @@
 """Kind `duplicate`: near-duplicate paragraphs within a report.
 
-Candidate pairs come from blocking (a bottom-k MinHash sketch of each paragraph's character
+A report of up to a few dozen paragraphs compares every pair with rapidfuzz (in C, with a
+score cut-off). Beyond that, candidate pairs come from blocking (a bottom-k MinHash sketch of each paragraph's character
 4-grams: near-identical texts share most of their smallest hashes), and each candidate is
 verified with rapidfuzz's ratio, so the work grows linearly with the number of paragraphs
 (2,000 paragraphs in well under a second) and no numpy is needed. Consecutive duplicates of
@@ -9,7 +10,6 @@ consecutive earlier paragraphs (a block pasted twice) make one finding, not one 
 
 from __future__ import annotations
 
-import heapq
 import re
 
 from ..diagnostic import Related
@@ -21,6 +21,7 @@ _STRIP = re.compile(r"[\s\u3000,，。.;；:：、!！?？“”\"'‘’()（�
 _SKETCH = 12  # hashes kept per paragraph
 _SHARED = 3  # sketch hashes two paragraphs must share to be compared
 _CANDIDATES = 16  # earlier paragraphs verified per paragraph, most shared hashes first
+_DIRECT = 64  # up to this many paragraphs, compare all pairs (cheaper than sketching them)
 
 
 # A leading subsection heading "(一)主动公开情况。" is not part of what was pasted.
@@ -33,7 +34,8 @@ def _norm(text: str) -> str:
 
 def _sketch(text: str) -> list[int]:
     # Python's own string hash: fast, and stable within one process, which is all we need.
-    return heapq.nsmallest(_SKETCH, {hash(text[i : i + 4]) for i in range(max(1, len(text) - 3))})
+    # (sorting a few hundred ints in C beats heapq.nsmallest's Python loop)
+    return sorted({hash(text[i : i + 4]) for i in range(max(1, len(text) - 3))})[:_SKETCH]
 
 
 class DuplicateCheck(Checker):
@@ -114,6 +116,8 @@ class DuplicateCheck(Checker):
         items = self.eligible(doc)
         if len(items) < 2:
             return []
+        if len(items) <= _DIRECT:
+            return self._pairs_direct(items, threshold)
         out: list[tuple[Paragraph, Paragraph, float]] = []
         exact: dict[str, int] = {}
         buckets: dict[int, list[int]] = {}
@@ -146,6 +150,19 @@ class DuplicateCheck(Checker):
                 out.append((p, items[best_k][0], best))
             for h in sketch:
                 buckets.setdefault(h, []).append(i)
+        return out
+
+    @staticmethod
+    def _pairs_direct(items: list[tuple[Paragraph, str]], threshold: float) -> list[tuple[Paragraph, Paragraph, float]]:
+        """A report of a few dozen paragraphs: every earlier paragraph is compared, in C."""
+        from rapidfuzz import fuzz, process
+
+        out: list[tuple[Paragraph, Paragraph, float]] = []
+        texts = [n for _, n in items]
+        for i in range(1, len(items)):
+            best = process.extractOne(texts[i], texts[:i], scorer=fuzz.ratio, score_cutoff=threshold)
+            if best is not None:
+                out.append((items[i][0], items[best[2]][0], best[1]))
         return out
 
 

@@ -63,10 +63,69 @@ class EquationCheck(Checker):
         table = doc.tables.get(self.p["table"])
         if table is None or not table.cells:
             return
-        for scope in self.scopes(table):
+        tolerance = self.p["tolerance"] + 1e-9
+        for scope, left, right in self._plan(table):
+            # Most equations hold: add up the cells first, build the finding only when they differ.
+            lt = self._total(table, left)
+            if lt is None:
+                continue
+            rt = self._total(table, right)
+            if rt is None or abs(lt - rt) <= tolerance:
+                continue
             found = self._check_scope(doc, table, scope)
             if found is not None:
                 yield found
+
+    def _plan(self, table: Table) -> list:
+        """Per scope, each side's terms as (sign, number, cells, named): the template keys
+        resolved once per table template (they never change)."""
+        memo = self.__dict__.setdefault("_plans", {})
+        k = (table.template.format, table.key)
+        if k not in memo:
+            plan = []
+            for scope in self.scopes(table):
+                if self.p["each"] == "row" and table.template.row(scope) is None:
+                    continue
+                sides = []
+                for terms in (self.eq.left, self.eq.right):
+                    side = []
+                    for term in terms:
+                        if term.kind == "number":
+                            side.append((term.sign, float(term.value) if "." in term.value else int(term.value), (), False))
+                            continue
+                        keys = self._keys(table, term, scope)
+                        refs = tuple((key, scope) if self.p["each"] == "column" else (scope, key) for key in keys)
+                        side.append((term.sign, None, refs, term.kind == "name"))
+                    sides.append(tuple(side))
+                plan.append((scope, sides[0], sides[1]))
+            memo[k] = plan
+        return memo[k]
+
+    def _total(self, table: Table, side) -> float | int | None:
+        """One side's sum, or None when a cell cannot be read (same rules as `_side`)."""
+        cells = table.cells
+        by_column = self.p["each"] == "column"
+        total = 0
+        for sign, number, refs, named in side:
+            if number is not None:
+                total += sign * number
+                continue
+            if named and not refs:
+                return None
+            v = 0
+            for ref in refs:
+                cell = cells.get(ref)
+                if cell is None:
+                    if by_column and table.is_covered(ref[0]):
+                        continue
+                    return None
+                if cell.value is None:
+                    if cell.status == "blank":
+                        continue
+                    return None
+                v += cell.value
+            total += sign * v
+        return total
 
     def _keys(self, table: Table, term: Term, scope: str) -> list[str]:
         """The template keys a term names in this scope (cached: templates never change)."""

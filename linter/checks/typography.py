@@ -156,33 +156,52 @@ class PatternCheck(Checker):
             except (re.error, IndexError) as exc:
                 raise self.error("replace", f"替换模板无效:{exc}") from None
 
-    def _texts(self, doc: Document):
-        """(text, position function) pairs to search."""
-        if self.p["scope"] == "prose":
-            for p in doc.paragraphs:
-                yield p.text, p.span_of
-        else:
-            for line in doc.lines:
-                if line.kind in (L.BLANK, L.PAGE_NUMBER, L.COMMENT):
-                    continue
-                yield line.text, (lambda a, b, line=line: Span(line.lineno, line.col + a + 1, line.lineno, line.col + b + 1))
+    def _texts(self, doc: Document) -> tuple[list, str]:
+        """(text, paragraph or line) pairs to search, and all of them joined by newlines —
+        made once per document and scope, shared by every pattern rule."""
+        key = ("pattern-texts", self.p["scope"])
+        if key not in doc.memo:
+            if self.p["scope"] == "prose":
+                texts = [(p.text, p) for p in doc.paragraphs]
+            else:
+                skip = (L.BLANK, L.PAGE_NUMBER, L.COMMENT)
+                texts = [(line.text, line) for line in doc.lines if line.kind not in skip]
+            doc.memo[key] = (texts, "\n".join(t for t, _ in texts))
+        return doc.memo[key]
+
+    def _absent(self, joined: str) -> bool:
+        """True when the regex cannot match any of the texts: one search over them all joined,
+        with ^ and $ at each text's ends. Exact unless the pattern looks at what is around a
+        text's ends (negative lookarounds, \\B, \\A, \\Z): those are searched text by text."""
+        if not hasattr(self, "_whole"):
+            pattern = self.rx.pattern
+            exact = not any(t in pattern for t in ("(?!", "(?<!", "\\B", "\\A", "\\Z"))
+            self._whole = re.compile(pattern, self.rx.flags | re.MULTILINE) if exact else None
+        return self._whole is not None and self._whole.search(joined) is None
 
     def check(self, doc: Document):
-        texts = list(self._texts(doc))
+        texts, joined = self._texts(doc)
         contains = self.p["contains"]
+        if contains and not any(c in joined for c in contains):
+            return
+        if not texts or self._absent(joined):
+            return
         if contains:
             texts = [(t, f) for t, f in texts if any(c in t for c in contains)]
-        if not texts:
-            return
         if self.p["when"] == "majority":
-            mine = sum(len(self.rx.findall(t)) for t, _ in texts)
+            if self._whole is not None:  # counted over the joined texts, in C
+                mine = _count(self._whole, "\n".join(t for t, _ in texts))
+                theirs = _count(self.majority_rx, joined)
+            else:
+                mine = sum(len(self.rx.findall(t)) for t, _ in texts)
+                theirs = sum(len(self.majority_rx.findall(t)) for t, _ in self._texts(doc)[0])
             if not mine:
                 return
-            theirs = sum(len(self.majority_rx.findall(t)) for t, _ in self._texts(doc))
             if mine > self.p["max_share"] * (mine + theirs):
                 return  # this is the document's own style (e.g. a copy with all half-width punctuation)
         count = 0
-        for text, span_of in texts:
+        for text, owner in texts:
+            span_of = owner.span_of if self.p["scope"] == "prose" else _line_span(owner)
             for m in self.rx.finditer(text):
                 if m.end() == m.start():
                     continue
@@ -195,6 +214,19 @@ class PatternCheck(Checker):
                 count += 1
                 if count >= self.p["limit"]:
                     return
+
+
+def _count(rx: re.Pattern, text: str) -> int:
+    """Matches of `rx` in newline-joined texts (the same count as text by text unless the
+    pattern can match a newline; a majority style is an estimate either way)."""
+    return len(rx.findall(text))
+
+
+def _line_span(line):
+    def span_of(a: int, b: int) -> Span:
+        return Span(line.lineno, line.col + a + 1, line.lineno, line.col + b + 1)
+
+    return span_of
 
 
 CHECKERS = (BracketsCheck, HeadingsCheck, PatternCheck)
