@@ -29,20 +29,39 @@ class UsageError(Exception):
 
 
 _ARGPARSE_CN = [
-    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数:\1"),
-    (re.compile(r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)"), r"参数 \1 的取值 \2 无效(可选:\3)"),
-    (re.compile(r"argument (\S+): invalid (\w+) value: (\S+)"), r"参数 \1 的取值 \3 不是有效的 \2"),
-    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
-    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数:\1"),
-    (re.compile(r"invalid choice: (\S+) \(choose from (.*)\)"), r"无效的子命令 \1(可选:\2)"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数:\1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效(可选:\3)"),
+    (r"argument (\S+): invalid (\w+) value: (\S+)", r"参数 \1 的取值 \3 不是有效的 \2"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+    (r"the following arguments are required: (.*)", r"缺少参数:\1"),
+    (r"invalid choice: (\S+) \(choose from (.*)\)", r"无效的子命令 \1(可选:\2)"),
 ]
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the terminal width by os (argparse would import shutil
+    for it on every start, help or not)."""
+
+    def __init__(self, prog: str, **kwargs):
+        if kwargs.get("width") is None:
+            columns = os.environ.get("COLUMNS", "")
+            try:
+                width = int(columns) if columns.isdigit() else os.get_terminal_size(sys.stdout.fileno()).columns
+            except (OSError, ValueError):
+                width = 80
+            kwargs["width"] = max(40, width - 2)
+        super().__init__(prog, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # argparse exits 2 with usage; keep it one clear line, in Chinese
-        for rx, cn in _ARGPARSE_CN:
-            if rx.search(message):
-                message = rx.sub(cn, message)
+        for pattern, cn in _ARGPARSE_CN:
+            if re.search(pattern, message):
+                message = re.sub(pattern, cn, message)
                 break
         raise UsageError(message)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field, replace
+from .record import Record, factory, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,16 +39,15 @@ CONFIG_KEYS = {
 }
 
 
-@dataclass(slots=True)
-class Config:
+class Config(Record):
     path: Path | None = None  # the file it came from (None: defaults)
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    rule_dirs: list[Path] = field(default_factory=list)
-    params: dict[str, dict] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
+    select: list[str] = factory(list)
+    ignore: list[str] = factory(list)
+    severity: dict[str, str] = factory(dict)
+    per_file_ignores: dict[str, list[str]] = factory(dict)
+    rule_dirs: list[Path] = factory(list)
+    params: dict[str, dict] = factory(dict)
+    exclude: list[str] = factory(list)
     fail_level: str = "error"
 
     @property

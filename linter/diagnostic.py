@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import Record
 
 from .source import Span
 
@@ -22,8 +22,7 @@ CATEGORIES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(Record, frozen=True):
     span: Span
     new_text: str
 
@@ -31,8 +30,7 @@ class Edit:
         return {**self.span.to_dict(), "content": self.new_text}
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Record, frozen=True):
     message: str  # what the fix does, in Chinese
     edits: tuple[Edit, ...]
     applicability: str = "safe"  # safe | unsafe
@@ -45,8 +43,7 @@ class Fix:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(Record, frozen=True):
     span: Span
     message: str
 
@@ -54,8 +51,7 @@ class Related:
         return {**self.span.to_dict(), "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Record, frozen=True):
     rule: str
     category: str
     severity: str
@@ -63,7 +59,7 @@ class Diagnostic:
     span: Span
     path: str = ""
     fix: Fix | None = None
-    related: tuple[Related, ...] = field(default=())
+    related: tuple[Related, ...] = ()
     name: str = ""  # the rule's name (kebab-case)
 
     def sort_key(self) -> tuple:

@@ -5,16 +5,13 @@ program version and the Python version; any error means "build it again"."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
+import zlib
 from pathlib import Path
-from typing import Callable, TypeVar
 
 from . import __version__
-
-T = TypeVar("T")
 
 
 def cache_dir() -> Path | None:
@@ -28,37 +25,44 @@ def cache_dir() -> Path | None:
 
 
 def _key(name: str, inputs: list[Path]) -> str:
-    h = hashlib.sha256(f"{name}|{__version__}|{sys.version_info[:2]}".encode())
+    """Every input's path, size and modification time, in full (stored in the cache file and
+    compared exactly: no hash to trust, and no hashlib to import at start-up)."""
+    parts = [f"{name}|{__version__}|{sys.version_info[:2]}"]
     code = Path(__file__).resolve().parent
     for f in sorted(code.rglob("*.py")):  # a checkout's code changes without a version bump
         st = f.stat()
-        h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}".encode())
+        parts.append(f"{f}|{st.st_size}|{st.st_mtime_ns}")
     for f in sorted(inputs):
         try:
             st = f.stat()
         except OSError:
             continue
-        h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:20]
+        parts.append(f"{f}|{st.st_size}|{st.st_mtime_ns}")
+    return "\n".join(parts)
 
 
-def cached(name: str, inputs: list[Path], build: Callable[[], T]) -> T:
+def cached(name: str, inputs: list[Path], build):
     if os.environ.get("XXGK_LINT_NO_DISK_CACHE"):
         return build()
     root = cache_dir()
     if root is None:
         return build()
-    path = root / f"{name}-{_key(name, inputs)}.pickle"
+    key = _key(name, inputs)
+    # One file per name and key checksum (several installs can share the folder); the full
+    # key inside decides.
+    path = root / f"{name}-{zlib.crc32(key.encode()):08x}.pickle"
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            stored_key, value = pickle.load(f)
+        if stored_key == key:
+            return value
     except Exception:
         pass
     value = build()
     try:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except Exception:
         pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from .record import Record, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,8 +57,7 @@ def load_rules(config: Config) -> list[Rule]:
     return rules
 
 
-@dataclass(slots=True)
-class Directive:
+class Directive(Record):
     line: int
     kind: str
     codes: set[str]
@@ -73,8 +72,7 @@ class Directive:
         return "*" in self.codes or any(d.rule.startswith(c) for c in self.codes)
 
 
-@dataclass(slots=True)
-class Suppressions:
+class Suppressions(Record):
     directives: list[Directive]
 
     def covers(self, d: Diagnostic) -> bool:

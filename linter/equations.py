@@ -7,7 +7,7 @@ sum(pattern) over every key a glob pattern matches. Parsed once when a rule load
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from .record import Record
 from functools import lru_cache
 
 from .resources import grammar_dir
@@ -17,8 +17,7 @@ class EquationError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(Record, frozen=True):
     sign: int  # +1 or -1
     kind: str  # name | sum | number
     value: str  # the key, the pattern, or the number as text
@@ -31,8 +30,7 @@ class Term:
         return []
 
 
-@dataclass(frozen=True, slots=True)
-class Equation:
+class Equation(Record, frozen=True):
     text: str
     left: tuple[Term, ...]
     right: tuple[Term, ...]

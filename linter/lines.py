@@ -12,7 +12,7 @@ whole lint of a report has 5 ms). tests/test_grammar.py checks that both agree.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from .record import Record
 from pathlib import Path
 
 from .resources import grammar_dir
@@ -32,8 +32,7 @@ ITEM_LINE = "ITEM_LINE"
 TEXT_LINE = "TEXT_LINE"
 
 
-@dataclass(slots=True)
-class Line:
+class Line(Record):
     """One classified line. A crawl line may be unfolded into several of these (see unfold.py):
     then `col` is where this piece starts on the physical line."""
 

@@ -8,15 +8,14 @@ official template grids (row key × column key → Cell).
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from .record import Record, factory
 
 from .lines import Line
 from .source import Source, Span
 from .templates import ColumnTemplate, TableTemplate
 
 
-@dataclass(slots=True)
-class DateMention:
+class DateMention(Record):
     """A date written in the text (`2022年1月20日`, `2022-01-20`)."""
 
     raw: str
@@ -34,8 +33,7 @@ class DateMention:
         return _dt.date(self.year, self.month, self.day)
 
 
-@dataclass(slots=True)
-class Paragraph:
+class Paragraph(Record):
     text: str  # the joined text of its lines (PDF wraps are undone)
     span: Span
     section: int | None  # section number 1..6, None for front matter or an unknown section
@@ -57,8 +55,7 @@ class Paragraph:
         return Span(l1, c1, l2, c2 + 1)
 
 
-@dataclass(slots=True)
-class Subsection:
+class Subsection(Record):
     ordinal: str  # as written: 一, 二 …
     number: int  # ordinal value
     title: str
@@ -67,8 +64,7 @@ class Subsection:
     closed: bool = True  # False for "(一予以公开": the closing bracket is missing
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Record):
     number: int | None  # which of the six official sections (None: a heading we cannot place)
     ordinal: str  # as written
     ordinal_value: int
@@ -77,15 +73,14 @@ class Section:
     span: Span  # the heading line
     title_span: Span
     score: float  # how well the title matched the official one (1.0 exact or accepted variant)
-    subsections: list[Subsection] = field(default_factory=list)
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)  # body lines after the heading
+    subsections: list[Subsection] = factory(list)
+    paragraphs: list[Paragraph] = factory(list)
+    lines: list[Line] = factory(list)  # body lines after the heading
     end_line: int = 0  # last physical line of the body
     table_end: int | None = None  # for sections 二–四: the last line of the statistics table
 
 
-@dataclass(slots=True)
-class Cell:
+class Cell(Record):
     row: str
     column: str
     value: float | int | None  # None when blank, "/" or text
@@ -95,8 +90,7 @@ class Cell:
     inferred: bool = False  # split out of run-together digits
 
 
-@dataclass(slots=True)
-class RowMatch:
+class RowMatch(Record):
     """Where a template row (or an unknown row) was found in the text."""
 
     key: str | None  # template row key; None for a row we could not place
@@ -108,7 +102,7 @@ class RowMatch:
     found: int = 0
     raw: str = ""  # the numbers as written, for messages
     split: str = ""  # "" | unique | sum (how run-together digits were split)
-    values: list = field(default_factory=list)  # the numbers found, when status is not ok
+    values: list = factory(list)  # the numbers found, when status is not ok
     line: int = 0
     # How the row's own label compares with the official one:
     # exact | differs (garbled or truncated) | wrapped (a PDF line's piece of it) | none (no label:
@@ -117,14 +111,13 @@ class RowMatch:
     by_position: bool = False
 
 
-@dataclass(slots=True)
-class Table:
+class Table(Record):
     key: str  # active | applications | review
     template: TableTemplate
     span: Span
     section: int | None
-    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
-    rows: list[RowMatch] = field(default_factory=list)
+    cells: dict[tuple[str, str], Cell] = factory(dict)
+    rows: list[RowMatch] = factory(list)
 
     @property
     def format(self) -> str:
@@ -166,15 +159,13 @@ class Table:
         return None
 
 
-@dataclass(slots=True)
-class MetaField:
+class MetaField(Record):
     key: str
     value: str
     span: Span  # the value
 
 
-@dataclass(slots=True)
-class Document:
+class Document(Record):
     path: str
     source: Source
     lines: list[Line]
@@ -186,14 +177,14 @@ class Document:
     publication_date: DateMention | None = None
     signature_date: DateMention | None = None
     period: tuple[DateMention, DateMention] | None = None  # statistics period as stated
-    metadata: dict[str, MetaField] = field(default_factory=dict)
-    sections: list[Section] = field(default_factory=list)
-    front: list[Paragraph] = field(default_factory=list)  # paragraphs before 一、
-    tables: dict[str, Table] = field(default_factory=dict)
-    dates: list[DateMention] = field(default_factory=list)
+    metadata: dict[str, MetaField] = factory(dict)
+    sections: list[Section] = factory(list)
+    front: list[Paragraph] = factory(list)  # paragraphs before 一、
+    tables: dict[str, Table] = factory(dict)
+    dates: list[DateMention] = factory(list)
     format: str | None = None  # "2021" | "2019", from the tables
     front_stop: int = 0  # index in `lines` of the first section heading
-    memo: dict = field(default_factory=dict)  # results rules share (e.g. duplicate pairs)
+    memo: dict = factory(dict)  # results rules share (e.g. duplicate pairs)
 
     @property
     def text(self) -> str:

@@ -7,7 +7,7 @@ A file we cannot decode is an error naming the file and the byte offset, never a
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from .record import Record
 from pathlib import Path
 
 from .errors import ReadError
@@ -15,8 +15,7 @@ from .errors import ReadError
 MAX_BYTES = 64 * 1024 * 1024  # a report is a few KB; refuse absurd inputs clearly
 
 
-@dataclass(slots=True)
-class Report:
+class Report(Record):
     path: str
     text: str  # decoded, BOM removed
     encoding: str  # utf-8 | utf-8-sig | gb18030 | utf-16

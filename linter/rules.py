@@ -9,7 +9,7 @@ duplicate id is a RuleError naming the file and the key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import Record, factory
 from pathlib import Path
 from string import Formatter
 
@@ -36,16 +36,14 @@ _ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(Record, frozen=True):
     bad: str | None
     good: str | None
     fixed: str | None
     path: str  # file name the example is linted as (".txt" or ".md" matters for suppressions)
 
 
-@dataclass(slots=True)
-class Rule:
+class Rule(Record):
     id: str
     name: str
     category: str
@@ -57,7 +55,7 @@ class Rule:
     params: dict
     fix_message: str
     source: str  # file it came from
-    placeholders: frozenset = field(default_factory=frozenset)
+    placeholders: frozenset = factory(frozenset)
     checker: object = None  # the compiled checker instance
 
     def format(self, **fields) -> str:

@@ -10,12 +10,10 @@ file + rename) in the file's own encoding, BOM and line endings.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import sys
-import tempfile
-from dataclasses import dataclass, field
+from .record import Record, factory
 from pathlib import Path
 
 from . import __version__
@@ -26,10 +24,9 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__
 REPORT_SUFFIXES = (".txt", ".md")
 
 
-@dataclass
-class Options:
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
+class Options(Record):
+    select: list[str] = factory(list)
+    ignore: list[str] = factory(list)
     config: str | None = None
     isolated: bool = False
     fail_level: str | None = None
@@ -40,18 +37,18 @@ class Options:
     stdin_filename: str | None = None
 
 
-@dataclass
-class FileResult:
+class FileResult(Record):
     path: str
-    diags: list = field(default_factory=list)
+    diags: list = factory(list)
     text: str | None = None  # decoded text (for code frames), None on error
     error: str | None = None  # a file that could not be read (exit 2)
-    internal: list[str] = field(default_factory=list)  # rules that raised
+    internal: list[str] = factory(list)  # rules that raised
     fixed: int = 0
     diff: str = ""
     skipped: bool = False  # found in a folder and not a report at all
     cached: bool = False
     fail_level: str = "error"
+    _data: bytes | None = None  # the file's bytes, decoded only when a code frame needs the text
 
 
 # -- discovery --------------------------------------------------------------------------------
@@ -149,6 +146,8 @@ def config_for(path: str, opts: Options):
 
 def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
     """Changes whenever a rule, template, the grammar or the program changes."""
+    import hashlib
+
     from .resources import grammar_dir, rules_dir
 
     h = hashlib.sha256(__version__.encode())
@@ -270,11 +269,22 @@ def _worker(args) -> FileResult:
     return lint_one(path, explicit, data, opts, cfg)
 
 
+def _remote_worker(args) -> FileResult:
+    """In a worker process: the text goes back only when a fix changed it (the parent holds
+    the bytes and decodes them again only for a code frame)."""
+    res = _worker(args)
+    if not res.fixed:
+        res.text = None
+    return res
+
+
 # -- writing -----------------------------------------------------------------------------------
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and a rename: a crash leaves the old file."""
+    import tempfile
+
     mode = None
     try:
         mode = path.stat().st_mode & 0o7777
@@ -338,6 +348,8 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
         cache = None
         digest = ""
         if opts.use_cache and not (opts.fix or opts.diff) and path != "-":
+            import hashlib
+
             ck = cfg.key()
             if ck not in fingerprints:
                 fingerprints[ck] = hashlib.sha256(
@@ -367,7 +379,9 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
 
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 chunk = max(1, min(32, len(todo) // (jobs * 4) or 1))
-                for (i, _args, cache, digest), res in zip(todo, pool.map(_worker, [t[1] for t in todo], chunksize=chunk)):
+                for (i, args, cache, digest), res in zip(todo, pool.map(_remote_worker, [t[1] for t in todo], chunksize=chunk)):
+                    if res.text is None:
+                        res._data = args[2]
                     _store(results, i, res, cache, digest)
                     done += 1
                     if progress:

@@ -7,14 +7,13 @@ converts them to UTF-16 in exactly one place (lsp/positions.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from .record import Record
 
 _NEWLINES = re.compile(r"\r\n|\r")
 _ANY_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Record, frozen=True):
     """A range in the source: 1-based line and column, end exclusive (column after the last char)."""
 
     line: int

@@ -13,7 +13,7 @@ is kept and marked instead of being shifted into the next row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import Record, factory
 
 from . import labels
 from . import lines as L
@@ -28,8 +28,7 @@ _TAIL_CHARS = set("0123456789 .,-+/\t\u3000\u00a0元万%")
 _WS = re.compile(r"[^ \t\u3000\u00a0]+")
 
 
-@dataclass(slots=True)
-class Frag:
+class Frag(Record):
     """A piece of label text."""
 
     text: str
@@ -38,8 +37,7 @@ class Frag:
     end: int
 
 
-@dataclass(slots=True)
-class Tok:
+class Tok(Record):
     """A number as written (possibly several cells run together)."""
 
     text: str
@@ -48,13 +46,12 @@ class Tok:
     end: int
 
 
-@dataclass(slots=True)
-class RawRow:
+class RawRow(Record):
     toks: list[Tok]
     own: Frag | None = None  # the label on the same line (or the label line right before a run)
-    lead: list[Frag] = field(default_factory=list)  # group labels in earlier cells of its line
-    pre: list[Frag] = field(default_factory=list)  # other fragments since the previous row
-    post: list[Frag] = field(default_factory=list)  # fragments after it, before the next row
+    lead: list[Frag] = factory(list)  # group labels in earlier cells of its line
+    pre: list[Frag] = factory(list)  # other fragments since the previous row
+    post: list[Frag] = factory(list)  # fragments after it, before the next row
     hard: bool = True  # the whole row stood on one line
     attached: bool = False  # digits glued to the label (a crawl)
 
@@ -88,8 +85,7 @@ def _tokens(text: str, offset: int, line: int) -> list[Tok]:
     return [Tok(m.group(), line, offset + m.start(), offset + m.end()) for m in _WS.finditer(text)]
 
 
-@dataclass(slots=True)
-class _Event:
+class _Event(Record):
     kind: str  # frag | soft | hard | end
     frag: Frag | None = None
     tok: Tok | None = None
@@ -597,8 +593,7 @@ def _match_from(raw: RawRow, key: str | None, score: float) -> RowMatch:
 # Public entry points
 
 
-@dataclass(slots=True)
-class Interpretation:
+class Interpretation(Record):
     table: Table
     score: float  # alignment total, to compare formats
 

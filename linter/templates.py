@@ -6,15 +6,14 @@ a table template lists its groups (sub-tables), their columns and rows with stab
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import Record, factory
 from functools import lru_cache
 
 from . import toml
 from .resources import templates_dir
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnTemplate:
+class ColumnTemplate(Record, frozen=True):
     key: str
     label: str
     short: str
@@ -22,8 +21,7 @@ class ColumnTemplate:
     signed: bool = False  # 2019 本年增/减: may be negative
 
 
-@dataclass(frozen=True, slots=True)
-class RowTemplate:
+class RowTemplate(Record, frozen=True):
     key: str
     label: str
     short: str
@@ -34,8 +32,7 @@ class RowTemplate:
     optional: bool = False  # an alternative printing (e.g. (六) as one row in the 2021 format)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupTemplate:
+class GroupTemplate(Record, frozen=True):
     key: str
     caption: str
     columns: tuple[ColumnTemplate, ...]
@@ -43,8 +40,7 @@ class GroupTemplate:
     flattened: bool = False  # all rows printed as one line of numbers (table 四)
 
 
-@dataclass(frozen=True, slots=True)
-class TableTemplate:
+class TableTemplate(Record, frozen=True):
     key: str  # active | applications | review
     format: str  # "2021" | "2019"
     section: int
@@ -52,7 +48,7 @@ class TableTemplate:
     groups: tuple[GroupTemplate, ...]
 
     rows: tuple[RowTemplate, ...] = ()  # all groups' rows, in order (derived)
-    _by_key: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _by_key: dict = factory(dict)
 
     def __post_init__(self) -> None:
         rows = tuple(r for g in self.groups for r in g.rows)
@@ -63,23 +59,20 @@ class TableTemplate:
         return self._by_key.get(key)
 
 
-@dataclass(frozen=True, slots=True)
-class FormatTemplate:
+class FormatTemplate(Record, frozen=True):
     format: str
     name: str
     first_year: int
-    tables: dict = field(default_factory=dict)  # key -> TableTemplate
+    tables: dict = factory(dict)  # key -> TableTemplate
 
 
-@dataclass(frozen=True, slots=True)
-class Aspect:
+class Aspect(Record, frozen=True):
     key: str
     name: str
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SectionTemplate:
+class SectionTemplate(Record, frozen=True):
     number: int
     ordinal: str
     title: str

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
 from ..diagnostic import Diagnostic, Fix, Related
 from ..model import Document
 from ..rules import Rule, RuleError
