@@ -186,7 +186,7 @@ def cmd_check(args) -> int:
 
 def report(args, results) -> int:
     from . import run as R
-    from .engine import fails
+    from .diagnostic import fails
     from .output import format_concise, format_json, format_text, statistics, summary
 
     errors = 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .record import Record
-
 from .source import Span
 
 SEVERITIES = ("error", "warning", "info")
@@ -66,29 +65,6 @@ class Diagnostic(Record, frozen=True):
         s = self.span
         return (self.path, s.line, s.column, self.rule, self.message)
 
-    @classmethod
-    def from_dict(cls, d: dict) -> "Diagnostic":
-        """Inverse of to_dict (the result cache stores diagnostics as JSON)."""
-
-        def span(x: dict) -> Span:
-            return Span(x["line"], x["column"], x["end_line"], x["end_column"])
-
-        fix = None
-        if d.get("fix"):
-            f = d["fix"]
-            fix = Fix(f["message"], tuple(Edit(span(e), e["content"]) for e in f["edits"]), f.get("applicability", "safe"))
-        return cls(
-            rule=d["rule"],
-            category=d["category"],
-            severity=d["severity"],
-            message=d["message"],
-            span=span(d),
-            path=d["path"],
-            fix=fix,
-            related=tuple(Related(span(r), r["message"]) for r in d.get("related", ())),
-            name=d.get("name", ""),
-        )
-
     def to_dict(self) -> dict:
         s = self.span
         return {
@@ -105,3 +81,62 @@ class Diagnostic(Record, frozen=True):
             "fix": self.fix.to_dict() if self.fix else None,
             "related": [r.to_dict() for r in self.related],
         }
+
+
+    def to_row(self) -> list:
+        """A compact form for the result cache (JSON arrays parse faster than objects)."""
+        s = self.span
+        return [
+            s.line, s.column, s.end_line, s.end_column, self.rule, self.name, self.category, self.severity,
+            self.message, self.fix.to_dict() if self.fix else None, [r.to_dict() for r in self.related],
+        ]
+
+    @classmethod
+    def from_row(cls, row: list, path: str) -> "Diagnostic":
+        line, column, end_line, end_column, rule, name, category, severity, message, f, related = row
+        fix = None
+        if f:
+            fix = Fix(f["message"], tuple(Edit(_span(e), e["content"]) for e in f["edits"]), f.get("applicability", "safe"))
+        rel = tuple(Related(_span(r), r["message"]) for r in related) if related else ()
+        return cls(rule, category, severity, message, Span(line, column, end_line, end_column), path, fix, rel, name)
+
+    def to_json(self) -> str:
+        """json.dumps(self.to_dict(), ensure_ascii=False), byte for byte, several times faster
+        (a folder of a thousand cached reports prints its findings in milliseconds)."""
+        s = self.span
+        string = _json_string()
+        fix = "null" if self.fix is None else _json_encoder().encode(self.fix.to_dict())
+        related = _json_encoder().encode([r.to_dict() for r in self.related]) if self.related else "[]"
+        return (
+            f'{{"path": {string(self.path)}, "line": {s.line}, "column": {s.column}, "end_line": {s.end_line}, '
+            f'"end_column": {s.end_column}, "rule": {string(self.rule)}, "name": {string(self.name)}, '
+            f'"category": {string(self.category)}, "severity": {string(self.severity)}, '
+            f'"message": {string(self.message)}, "fix": {fix}, "related": {related}}}'
+        )
+
+
+_JSON: list = []
+
+
+def _json_encoder():
+    if not _JSON:
+        import json
+        from json.encoder import encode_basestring
+
+        _JSON.extend((json.JSONEncoder(ensure_ascii=False), encode_basestring))
+    return _JSON[0]
+
+
+def _json_string():
+    _json_encoder()
+    return _JSON[1]
+
+
+def _span(x: dict) -> Span:
+    return Span(x["line"], x["column"], x["end_line"], x["end_column"])
+
+
+def fails(diags: list[Diagnostic], level: str) -> bool:
+    """Whether any finding is at `level` or above (the exit code's question)."""
+    threshold = SEVERITY_RANK[level]
+    return any(SEVERITY_RANK[d.severity] >= threshold for d in diags)

@@ -195,6 +195,3 @@ class Linter:
         return out
 
 
-def fails(diags: list[Diagnostic], level: str) -> bool:
-    threshold = SEVERITY_RANK[level]
-    return any(SEVERITY_RANK[d.severity] >= threshold for d in diags)

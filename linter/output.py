@@ -83,7 +83,7 @@ def format_json(diags: list[Diagnostic]) -> str:
     (indent= falls back to the pure-Python one, ten times slower on a folder of reports)."""
     if not diags:
         return "[]"
-    return "[\n  " + ",\n  ".join(json.dumps(d.to_dict(), ensure_ascii=False) for d in diags) + "\n]"
+    return "[\n  " + ",\n  ".join([d.to_json() for d in diags]) + "\n]"
 
 
 def summary(diags: list[Diagnostic], files: int) -> str:

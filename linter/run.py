@@ -13,13 +13,14 @@ import fnmatch
 import json
 import os
 import sys
+import time
 from .record import Record, factory
 from pathlib import Path
 
 from . import __version__
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
 REPORT_SUFFIXES = (".txt", ".md")
 
@@ -145,45 +146,70 @@ def config_for(path: str, opts: Options):
 
 
 def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
-    """Changes whenever a rule, template, the grammar or the program changes."""
-    import hashlib
-
+    """Changes whenever a rule, template, the grammar or the program changes: the program
+    version and every such file's path, size and modification time, in full (the cache file
+    stores it and compares it exactly; stat only, so a warm run reads no rule file)."""
     from .resources import grammar_dir, rules_dir
 
-    h = hashlib.sha256(__version__.encode())
+    parts = [__version__, sys.version]
     for base in (grammar_dir(), rules_dir(), *map(Path, extra_dirs)):
-        for f in sorted(base.rglob("*")):
-            if f.is_file() and f.suffix in (".lark", ".toml"):
-                h.update(str(f.relative_to(base)).encode())
-                h.update(f.read_bytes())
+        for folder, _dirs, names in sorted(os.walk(base)):
+            for name in sorted(names):
+                if name.endswith((".lark", ".toml")):
+                    st = os.stat(os.path.join(folder, name))
+                    parts.append(f"{os.path.join(folder, name)}|{st.st_size}|{st.st_mtime_ns}")
     # the code itself: a development checkout changes without a version bump
-    pkg = Path(__file__).resolve().parent
-    for f in sorted(pkg.rglob("*.py")):
-        st = f.stat()
-        h.update(f"{f.name}{st.st_size}{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:16]
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    for folder, _dirs, names in sorted(os.walk(pkg)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.join(folder, name)}|{st.st_size}|{st.st_mtime_ns}")
+    return "\n".join(parts)
 
 
 class Cache:
-    """One JSON file per (rule set, configuration) under .xxgk-lint-cache/ at the project root."""
+    """One JSON file per (rule set, configuration) under .xxgk-lint-cache/ at the project root.
+
+    An entry is [content hash, size, mtime, skipped, findings]. Like git's index, a file whose
+    size and modification time are those recorded is not read again; any other file is read
+    and hashed, and its content hash decides. The mtime is recorded only once the file is a
+    few seconds older than the moment it was read (a change within the same timestamp tick
+    could not be seen otherwise)."""
+
+    RACY_NS = 3_000_000_000
 
     def __init__(self, root: Path, key: str):
-        self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{key}.json"
-        self.entries: dict[str, dict] = {}
+        import zlib
+
+        self.key = key
+        self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{zlib.crc32(key.encode()):08x}.json"
+        self.entries: dict[str, list] = {}
         self.dirty = False
         try:
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            stored = json.loads(self.path.read_bytes())
+            if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("files"), dict):
+                self.entries = stored["files"]
         except (OSError, ValueError):
-            self.entries = {}
+            pass
 
-    def get(self, path: str, digest: str):
+    def get_by_stat(self, path: str, st: os.stat_result):
         e = self.entries.get(os.path.abspath(path))
-        if e and e.get("sha") == digest:
+        if e and e[2] and e[1] == st.st_size and e[2] == st.st_mtime_ns:
             return e
         return None
 
-    def put(self, path: str, digest: str, diags: list[dict], skipped: bool) -> None:
-        self.entries[os.path.abspath(path)] = {"sha": digest, "diags": diags, "skipped": skipped}
+    def get(self, path: str, digest: str):
+        e = self.entries.get(os.path.abspath(path))
+        if e and e[0] == digest:
+            return e
+        return None
+
+    def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, diags: list[dict], skipped: bool) -> None:
+        size = mtime = 0
+        if st is not None and st.st_mtime_ns < read_at_ns - self.RACY_NS:
+            size, mtime = st.st_size, st.st_mtime_ns
+        self.entries[os.path.abspath(path)] = [digest, size, mtime, skipped, diags]
         self.dirty = True
 
     def save(self) -> None:
@@ -194,7 +220,8 @@ class Cache:
             gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False).encode("utf-8"))
+            data = {"key": self.key, "files": self.entries}
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a read-only project: no cache, no failure
 
@@ -328,12 +355,37 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
     caches: dict[tuple, Cache] = {}
     fingerprints: dict[tuple, str] = {}
     done = 0
+    use_cache = opts.use_cache and not (opts.fix or opts.diff)
     for i, (path, explicit) in enumerate(files):
+        cfg = config_for(path, opts)
+        cache = None
+        st = None
+        if use_cache and path != "-":
+            ck = cfg.key()
+            if ck not in fingerprints:
+                fingerprints[ck] = ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + "\n" + repr(ck)
+            root = cfg.root if cfg.path else Path.cwd()
+            cache = caches.get((str(root), fingerprints[ck]))
+            if cache is None:
+                cache = caches[(str(root), fingerprints[ck])] = Cache(root, fingerprints[ck])
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            hit = cache.get_by_stat(path, st) if st is not None else None
+            if hit is not None:
+                results[i] = _cached_result(path, cfg, hit)
+                done += 1
+                if progress:
+                    progress(done, len(files))
+                continue
+        read_at = time.time_ns()
         if path == "-":
             data = sys.stdin.buffer.read()
         else:
             try:
-                data = Path(path).read_bytes()
+                with open(path, "rb") as f:
+                    data = f.read()
             except OSError as exc:
                 from .reading import read_report, ReadError
 
@@ -344,35 +396,21 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
                     msg = str(err)
                 results[i] = FileResult(path=path, error=msg)
                 continue
-        cfg = config_for(path, opts)
-        cache = None
         digest = ""
-        if opts.use_cache and not (opts.fix or opts.diff) and path != "-":
+        if cache is not None:
             import hashlib
 
-            ck = cfg.key()
-            if ck not in fingerprints:
-                fingerprints[ck] = hashlib.sha256(
-                    (ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + repr(ck)).encode()
-                ).hexdigest()[:16]
-            root = cfg.root if cfg.path else Path.cwd()
-            cache = caches.get((str(root), fingerprints[ck]))
-            if cache is None:
-                cache = caches[(str(root), fingerprints[ck])] = Cache(root, fingerprints[ck])
             digest = hashlib.sha256(data).hexdigest()
             hit = cache.get(path, digest)
             if hit is not None:
-                from .diagnostic import Diagnostic
-
-                r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=hit.get("skipped", False))
-                r.diags = [Diagnostic.from_dict({**d, "path": path}) for d in hit["diags"]]
-                r._data = data  # decoded lazily for code frames
-                results[i] = r
+                results[i] = r = _cached_result(path, cfg, hit)
+                r._data = data
+                cache.put(path, digest, st, read_at, hit[4], hit[3])  # the file's new mtime
                 done += 1
                 if progress:
                     progress(done, len(files))
                 continue
-        todo.append((i, (path, explicit, data, opts, cfg), cache, digest))
+        todo.append((i, (path, explicit, data, opts, cfg), cache, (digest, st, read_at)))
     if todo:
         if jobs > 1 and len(todo) >= 8:
             from concurrent.futures import ProcessPoolExecutor
@@ -397,15 +435,30 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
     return [r for r in results if r is not None]
 
 
-def _store(results, i, res: FileResult, cache: Cache | None, digest: str) -> None:
+def _store(results, i, res: FileResult, cache: Cache | None, seen: tuple) -> None:
     results[i] = res
     if cache is not None and res.error is None and not res.internal:
-        cache.put(res.path, digest, [d.to_dict() for d in res.diags], res.skipped)
+        digest, st, read_at = seen
+        cache.put(res.path, digest, st, read_at, [d.to_row() for d in res.diags], res.skipped)
+
+
+def _cached_result(path: str, cfg, entry: list) -> FileResult:
+    from .diagnostic import Diagnostic
+
+    r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=entry[3])
+    r.diags = [Diagnostic.from_row(d, path) for d in entry[4]]
+    return r
 
 
 def text_of(res: FileResult) -> str | None:
     """The decoded text of a result (cached results decode it only when a frame needs it)."""
-    if res.text is None and getattr(res, "_data", None) is not None:
+    if res.text is None and res._data is None and res.cached and res.path != "-":
+        try:
+            with open(res.path, "rb") as f:
+                res._data = f.read()
+        except OSError:
+            return None
+    if res.text is None and res._data is not None:
         from .reading import ReadError, decode
 
         try:

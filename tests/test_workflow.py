@@ -178,6 +178,68 @@ def test_parallel_equals_serial_and_cache(tmp_path):
     assert any(d["rule"] == "XG201" and d["path"] == str(target) for d in changed)
 
 
+def _cache_entries(tmp_path: Path) -> dict:
+    (cache,) = (tmp_path / ".xxgk-lint-cache").glob("*.json")
+    return json.loads(cache.read_text(encoding="utf-8"))["files"]
+
+
+def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    old, fresh = folder / report("003_").name, folder / report("002_").name
+    shutil.copy(report("003_"), old)
+    shutil.copy(report("002_"), fresh)
+    hour_ago = os.stat(old).st_mtime - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    first = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    entries = _cache_entries(tmp_path)
+    # [content hash, size, mtime, skipped, findings]: a file written just now may still change
+    # within the same timestamp tick, so only the old file's stat is recorded
+    assert entries[str(old)][2] == os.stat(old).st_mtime_ns and entries[str(old)][1] == old.stat().st_size
+    assert entries[str(fresh)][1:3] == [0, 0]
+    # same size, new content, new mtime: read and linted again
+    text = old.read_text(encoding="utf-8")
+    assert "27 |" in text
+    old.write_text(text.replace("27 |", "28 |", 1), encoding="utf-8")
+    os.utime(old, (hour_ago - 60, hour_ago - 60))
+    changed = json.loads(run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)[1])
+    assert any(d["rule"] == "XG201" and d["path"] == str(old) for d in changed)
+    # touched only (same bytes, new mtime): the content hash still matches, the mtime is updated
+    old.write_text(text, encoding="utf-8")
+    run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    os.utime(old, (hour_ago - 120, hour_ago - 120))
+    again = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    assert again[1] == first[1]
+    assert _cache_entries(tmp_path)[str(old)][2] == os.stat(old).st_mtime_ns
+    # a warm run that did not read a file still prints its code frames (read when needed)
+    os.utime(fresh, (hour_ago, hour_ago))
+    run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    assert _cache_entries(tmp_path)[str(fresh)][2] == os.stat(fresh).st_mtime_ns
+    finding = next(d for d in json.loads(first[1]) if d["path"] == str(fresh) and d["rule"] == "XG301")
+    source_line = fresh.read_text(encoding="utf-8").split("\n")[finding["line"] - 1]
+    code, out, _ = run("check", "--isolated", str(fresh), cwd=tmp_path)
+    assert code == 1 and f"{finding['line']} | {source_line}" in out
+
+
+def test_json_findings_are_json_dumps_byte_for_byte():
+    from linter.diagnostic import Diagnostic, Edit, Fix, Related
+    from linter.engine import Linter
+    from linter.source import Span
+
+    linter = Linter()
+    diags = []
+    for p in corpus_files():
+        diags.extend(linter.lint_text(p.read_text(encoding="utf-8"), str(p))[1])
+    span = Span(1, 2, 3, 4)
+    diags.append(
+        Diagnostic("XG999", "typography", "warning", '引号"与\\反斜杠\t\u2028', span, 'a "b"\\c.txt',
+                   Fix("改", (Edit(span, "“x”\n"),), "unsafe"), (Related(span, "𠀀"),), "name")
+    )
+    assert any(d.fix for d in diags) and any(d.related for d in diags)
+    for d in diags:
+        assert d.to_json() == json.dumps(d.to_dict(), ensure_ascii=False)
+
+
 def test_excludes_from_config(tmp_path):
     folder = make_folder(tmp_path, copies=2)
     (folder / "xxgk-lint.toml").write_text('exclude = ["batch1/", "*_shanghai-*"]\n', encoding="utf-8")
