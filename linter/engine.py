@@ -110,11 +110,31 @@ def suppressions(doc: Document) -> Suppressions:
     return Suppressions(directives)
 
 
+def _input_key(doc: Document, name: str, keys: dict):
+    """A hashable value of one input a rule may declare (see Checker.inputs), made once per
+    lint: equal values mean equal findings."""
+    if name not in keys:
+        if name == "paragraphs":
+            keys[name] = (doc.path, tuple((p.text, p.span, p.section, p.pieces) for p in doc.paragraphs))
+        elif name == "lines":
+            keys[name] = (doc.path, tuple((l.kind, l.text, l.lineno, l.col) for l in doc.lines))
+        elif name == "agency":
+            keys[name] = doc.agency
+        else:
+            raise ValueError(f"unknown rule input {name!r}")
+    return keys[name]
+
+
 class Linter:
     """Runs the selected rules of a configuration over Documents."""
 
-    def __init__(self, config: Config | None = None):
+    def __init__(self, config: Config | None = None, incremental: bool = False):
         self.config = config or Config()
+        # The language server lints the same document on every keystroke: a rule whose
+        # declared inputs (Checker.inputs) are unchanged gives back its previous findings.
+        self.incremental = incremental
+        self._memo: dict[tuple, list[Diagnostic]] = {}
+        self.reused = 0  # rule runs answered from the memo (for tests and benchmarks)
         self.rules = load_rules(self.config)
         self.active = [r for r in self.rules if self._selected(r)]
         known = {r.id for r in self.rules}
@@ -141,10 +161,9 @@ class Linter:
         return True
 
     def rule(self, code: str) -> Rule | None:
-        for r in self.rules:
-            if r.id == code or r.name == code:
-                return r
-        return None
+        if not hasattr(self, "_by_code"):
+            self._by_code = {**{r.name: r for r in self.rules}, **{r.id: r for r in self.rules}}
+        return self._by_code.get(code)
 
     def lint_text(self, text: str, path: str = "<stdin>") -> tuple[Document, list[Diagnostic]]:
         doc = build(text, path)
@@ -153,9 +172,18 @@ class Linter:
     def lint(self, doc: Document, rules: list[Rule] | None = None) -> list[Diagnostic]:
         out: list[Diagnostic] = []
         ignored = self.config.ignored_for(doc.path) if doc.path and self.config.per_file_ignores else []
+        keys: dict[str, object] = {}
         for rule in rules if rules is not None else self.active:
             if ignored and any(matches(s, rule.id, rule.category) for s in ignored):
                 continue
+            memo_key = None
+            if self.incremental and rule.checker.inputs:
+                memo_key = (rule.id, *(_input_key(doc, name, keys) for name in rule.checker.inputs))
+                found = self._memo.get(memo_key)
+                if found is not None:
+                    self.reused += 1
+                    out.extend(found)
+                    continue
             try:
                 found = list(rule.checker.check(doc))
             except Exception:  # one broken rule must not hide the others' findings
@@ -169,6 +197,10 @@ class Linter:
             level = self.config.severity.get(rule.id)
             if level and level != rule.severity:
                 found = [replace(d, severity=level) for d in found]
+            if memo_key is not None:
+                if len(self._memo) > 512:
+                    self._memo.clear()
+                self._memo[memo_key] = found
             out.extend(found)
         sup = suppressions(doc)
         if sup.directives:

@@ -16,6 +16,8 @@ on-disk rule and template caches) like any slotted class.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 _MISSING = object()
 
 
@@ -42,13 +44,26 @@ class _RecordMeta(type):
         ns["__slots__"] = tuple(own)
         ns["_fields"] = fields = inherited + tuple(own)
         ns["_defaults"] = defaults
-        ns["_compared"] = tuple(f for f in fields if not f.startswith("_"))
+        ns["_compared"] = compared = tuple(f for f in fields if not f.startswith("_"))
+        # the compared fields as one tuple, fetched in C (hashing findings is on the language
+        # server's path: it keeps each finding's converted form across keystrokes)
+        ns["_values"] = staticmethod(_getter(compared))
         if not frozen and "__hash__" not in ns:
             ns["__hash__"] = None  # mutable: equal by value, so not hashable
         cls = super().__new__(mcls, name, bases, ns)
         if fields or "__init__" not in ns:
             cls.__init__ = _make_init(cls, fields, defaults)
         return cls
+
+
+def _getter(fields: tuple[str, ...]):
+    """obj -> tuple of these fields' values."""
+    if len(fields) > 1:
+        return attrgetter(*fields)
+    if fields:
+        one = attrgetter(fields[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
 
 
 def _make_init(cls, fields: tuple[str, ...], defaults: dict):
@@ -88,10 +103,10 @@ class Record(metaclass=_RecordMeta):
     def __eq__(self, other) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self._compared)
+        return self._values(self) == other._values(other)
 
     def __hash__(self) -> int:
-        return hash(tuple(getattr(self, f) for f in self._compared))
+        return hash(self._values(self))
 
 
 def replace(obj: Record, **changes) -> Record:

@@ -74,6 +74,9 @@ class DocState:
     diags: list[Diagnostic] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # text lines of that version
     linter: Linter | None = None
+    # finding -> (the text of the lines its positions are on, its LSP form): most findings
+    # survive a keystroke unchanged, and converting hundreds of them costs more than a lint
+    converted: dict = field(default_factory=dict)
 
 
 def uri_to_path(uri: str) -> str | None:
@@ -128,12 +131,12 @@ class XxgkServer(LanguageServer):
         linter = self.linters.get(key)
         if linter is None:
             try:
-                linter = Linter(cfg)
+                linter = Linter(cfg, incremental=True)
             except (ConfigError, RuleError) as exc:
                 if self.config_error != str(exc):
                     self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误:{exc}"))
                 self.config_error = str(exc)
-                linter = Linter(Config())
+                linter = Linter(Config(), incremental=True)
             self.linters[key] = linter
         return linter
 
@@ -184,8 +187,23 @@ class XxgkServer(LanguageServer):
 
     def publish(self, st: DocState) -> None:
         enc = self.workspace.position_encoding
-        out = [to_lsp(d, st, enc) for d in st.diags]
+        out = []
+        converted = {}
+        for d in st.diags:
+            where = _line_texts(st.lines, d)
+            hit = st.converted.get((d, enc))
+            lsp = hit[1] if hit is not None and hit[0] == where and hit[2] is st.linter else to_lsp(d, st, enc)
+            converted[(d, enc)] = (where, lsp, st.linter)
+            out.append(lsp)
+        st.converted = converted
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=st.uri, version=st.version, diagnostics=out))
+
+
+def _line_texts(lines: list[str], d: Diagnostic) -> tuple:
+    """The lines a finding's LSP positions are computed from (its own and its related spans')."""
+    n = len(lines)
+    spans = [d.span, *(r.span for r in d.related)]
+    return tuple(lines[k - 1] if 1 <= k <= n else None for s in spans for k in (s.line, s.end_line))
 
 
 def _lint(linter: Linter, text: str, name: str):
@@ -201,6 +219,20 @@ def _wants(st: DocState, doc) -> bool:
     return st.language == "gov-report" or doc.looks_like_report
 
 
+_HREFS: dict[tuple, str | None] = {}
+
+
+def _rule_href(linter: Linter | None, code: str) -> str | None:
+    """The file: URI of the rule's TOML (its documentation), resolved once per rule file."""
+    rule = linter.rule(code) if linter else None
+    if rule is None:
+        return None
+    key = (rule.id, rule.source)
+    if key not in _HREFS:
+        _HREFS[key] = Path(rule.source).resolve().as_uri()
+    return _HREFS[key]
+
+
 def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
     related = [
         types.DiagnosticRelatedInformation(
@@ -208,8 +240,7 @@ def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
         )
         for r in d.related
     ]
-    rule = st.linter.rule(d.rule) if st.linter else None
-    href = Path(rule.source).resolve().as_uri() if rule is not None else None
+    href = _rule_href(st.linter, d.rule)
     return types.Diagnostic(
         range=positions.to_range(st.lines, d.span, enc),
         severity=SEVERITY[d.severity],

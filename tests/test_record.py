@@ -14,6 +14,10 @@ class Point(Record, frozen=True):
     y: int = 0
 
 
+class One(Record, frozen=True):
+    only: str
+
+
 class Bag(Record):
     name: str
     items: list = factory(list)
@@ -44,6 +48,7 @@ def test_equality_hash_and_repr():
         hash(Bag("a"))  # mutable records are not hashable
     assert repr(Point(1)) == "Point(x=1, y=0)"
     assert Point(1) != (1, 0)
+    assert One("a") == One("a") != One("b") and hash(One("a")) == hash(("a",))
 
 
 def test_replace_and_pickle():

@@ -74,6 +74,11 @@ class AgencyCheck(Checker):
     params = {"check": Param(str, choices=("self-reference", "other-agency", "source-name"))}
     fields = frozenset({"agency", "written", "expected", "domain", "count"})
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        # source-name reads the page's metadata: not worth a key of its own (it is cheap)
+        return () if self.p["check"] == "source-name" else ("paragraphs", "agency")
+
     def check(self, doc: Document):
         agency = (doc.agency or "").replace(" ", "")
         if not agency:
@@ -133,6 +138,8 @@ class AgencyCheck(Checker):
             return  # we do not know this agency's field: stay silent
         reported: set[str] = set()
         for p in doc.paragraphs:
+            if "职" not in p.text and "系统" not in p.text:
+                continue  # every claim names 职能, 职责 or 系统 (a cheap test before the regex)
             for m in _CLAIM.finditer(p.text):
                 word = m.group("name") or m.group("name2")
                 domain = _domain(word)

@@ -29,6 +29,11 @@ class Checker:
     params: dict[str, Param] = {}
     # placeholders a message of this kind may use
     fields: frozenset = frozenset()
+    # What the findings depend on besides the rule's parameters, when that is a small part of
+    # the document: "paragraphs" (text, positions and section of each), "lines", "agency".
+    # Empty: the whole document. The language server reuses a rule's findings while these
+    # are unchanged, so a kind must list everything its check reads.
+    inputs: tuple[str, ...] = ()
 
     def __init__(self, rule: Rule):
         self.rule = rule

@@ -47,6 +47,7 @@ class DuplicateCheck(Checker):
         "min_block": Param(int, 3, doc="consecutive duplicated paragraphs that make a pasted block"),
     }
     fields = frozenset({"first_line", "first_end_line", "similarity", "count", "line", "end_line"})
+    inputs = ("paragraphs",)
 
     def check(self, doc: Document):
         pairs = self.pairs(doc)

@@ -33,6 +33,7 @@ class BracketsCheck(Checker):
     kind = "brackets"
     params = {"check": Param(str, "all", choices=("all",))}
     fields = frozenset({"open", "close", "expected", "problem"})
+    inputs = ("paragraphs",)
 
     def check(self, doc: Document):
         for p in doc.paragraphs:
@@ -140,6 +141,10 @@ class PatternCheck(Checker):
         "contains": Param(list, [], item=str, doc="a text is searched only if it contains one of these strings (speed)"),
     }
     fields = frozenset({"match", "replacement"})
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return ("paragraphs",) if self.p["scope"] == "prose" else ("lines",)
 
     def setup(self) -> None:
         if self.p["regex"]:

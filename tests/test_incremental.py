@@ -1,0 +1,41 @@
+"""The language server's incremental linting (Linter(incremental=True)) must publish exactly
+what a full lint finds: after every edit of a sequence, over every corpus report."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from linter.engine import Linter
+
+from .conftest import corpus_files
+
+EDITS = ["7", "", "。", "\n", "我县", "(一)", "总计", " ", "锟斤拷", "结合财政职能", "0"]
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    at = rng.randrange(len(text) + 1)
+    cut = rng.choice([0, 0, 1, 2, 5])
+    return text[:at] + rng.choice(EDITS) + text[at + cut :]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:3])
+def test_incremental_equals_full_lint_after_every_edit(path):
+    rng = random.Random(path.name)
+    text = path.read_text(encoding="utf-8")
+    incremental, full = Linter(incremental=True), Linter()
+    for step in range(30):
+        got = incremental.lint_text(text, str(path))[1]
+        want = full.lint_text(text, str(path))[1]
+        assert got == want, f"step {step}"
+        text = _edit(text, rng) if step % 5 else text + text[: len(text) // 3]  # now and then a pasted block
+    assert incremental.reused > 0  # edits in tables and headings leave the prose rules' inputs alone
+
+
+def test_a_rule_gives_back_its_findings_only_for_the_same_path():
+    text = corpus_files()[4].read_text(encoding="utf-8")
+    linter = Linter(incremental=True)
+    a = linter.lint_text(text, "a.txt")[1]
+    b = linter.lint_text(text, "b.txt")[1]
+    assert a and {d.path for d in a} == {"a.txt"} and {d.path for d in b} == {"b.txt"}
