@@ -39,3 +39,25 @@ def test_a_rule_gives_back_its_findings_only_for_the_same_path():
     a = linter.lint_text(text, "a.txt")[1]
     b = linter.lint_text(text, "b.txt")[1]
     assert a and {d.path for d in a} == {"a.txt"} and {d.path for d in b} == {"b.txt"}
+
+
+def test_a_lint_leaves_no_reference_cycles():
+    """Linter.lint_text pauses the cyclic garbage collector: that is only free if a lint
+    leaves no cycles behind (they would pile up until the next collection)."""
+    import gc
+
+    linter = Linter(incremental=True)
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files()]
+    for t in texts:  # first runs: lazy imports, compiled regexes, caches
+        linter.lint_text(t, "x.txt")
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for i, t in enumerate(texts):
+            result = linter.lint_text(t + "\n" * (i % 2), "x.txt")
+        del result
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
