@@ -83,7 +83,9 @@ class TableShape(Checker):
                     elif what == "label-differs" and r.label_state == "differs":
                         yield self.diag(doc, r.span, table=tname, row=row_name(t, r.key), label=r.label, official=rt.label)
             elif what in ("not-number", "blank"):
-                for c in sorted(t.cells.values(), key=lambda c: (c.span.line, c.span.column)):
+                wanted = ("blank",) if what == "blank" else ("text", "negative", "decimal")
+                found = [c for c in t.cells.values() if c.status in wanted]
+                for c in sorted(found, key=lambda c: (c.span.line, c.span.column)):
                     if what == "blank" and c.status == "blank":
                         yield self.diag(doc, c.span, table=tname, row=row_name(t, c.row), column=column_name(t, c.row, c.column))
                     elif what == "not-number" and c.status in ("text", "negative", "decimal"):
@@ -95,7 +97,6 @@ class TableShape(Checker):
                             column=column_name(t, c.row, c.column),
                             value=c.raw,
                         )
-
 
     def _no_table(self, doc: Document):
         """A section 二/三/四 is there but holds no statistics table we can read (an image
