@@ -187,11 +187,17 @@ def cmd_check(args) -> int:
 def report(args, results) -> int:
     from . import run as R
     from .diagnostic import fails
-    from .output import format_concise, format_json, format_text, statistics, summary
+    from .output import format_concise, format_json, format_json_items, format_text, statistics, summary
 
     errors = 0
     diags = []
     texts: dict[str, list[str]] = {}
+    quiet = args.quiet or args.no_summary
+    # JSON with nothing to count or filter: cached findings are copied as text, never parsed
+    as_text = (
+        args.format == "json" and not (args.baseline or args.statistics or args.diff)
+        and (quiet or not (args.output_file or sys.stderr.isatty()))
+    )
     for res in results:
         if res.error:
             print(f"xxgk-lint: {res.error}", file=sys.stderr)
@@ -200,9 +206,9 @@ def report(args, results) -> int:
         for e in res.internal:
             print(f"xxgk-lint: 内部错误:{e}", file=sys.stderr)
             errors += 1
-        if res.skipped:
+        if res.skipped or as_text:
             continue
-        diags.extend(res.diags)
+        diags.extend(R.findings_of(res))
     linted = [r for r in results if not r.error and not r.skipped]
 
     def lines_of(path: str):
@@ -234,6 +240,8 @@ def report(args, results) -> int:
         diags = [d for d in diags if d.fix is None or (d.fix.applicability != "safe" and not args.unsafe_fixes)]
     if fmt == "diff":
         pass
+    elif fmt == "json" and as_text:
+        out_lines.append(format_json_items([item for r in linted for item in R.json_of(r)]))
     elif fmt == "json":
         out_lines.append(format_json(diags))
     elif fmt == "sarif":
@@ -266,7 +274,6 @@ def report(args, results) -> int:
             out_lines.append(res.diff.rstrip("\n"))
     if args.statistics and diags:
         out_lines.append(statistics(diags))
-    quiet = args.quiet or args.no_summary
     if not quiet and fmt in ("text", "concise"):
         out_lines.append(_summary(diags, linted, results, args))
     body = "\n".join(out_lines)
@@ -282,12 +289,22 @@ def report(args, results) -> int:
         print(_summary(diags, linted, results, args), file=sys.stderr)
     if errors:
         return EXIT_ERROR
-    level = args.fail_level or "error"
-    by_path_level = {r.path: r.fail_level for r in linted}
-    failing = [d for d in diags if fails([d], args.fail_level or by_path_level.get(d.path, level))]
     if args.diff and any(r.diff for r in linted):
         return EXIT_FINDINGS
+    if as_text:
+        failing = any(_fails(R.severities_of(r), args.fail_level or r.fail_level) for r in linted)
+    else:
+        level = args.fail_level or "error"
+        by_path_level = {r.path: r.fail_level for r in linted}
+        failing = any(fails([d], args.fail_level or by_path_level.get(d.path, level)) for d in diags)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _fails(severities: list[str], level: str) -> bool:
+    from .diagnostic import SEVERITY_RANK
+
+    threshold = SEVERITY_RANK[level]
+    return any(SEVERITY_RANK[s] >= threshold for s in severities)
 
 
 def _summary(diags, linted, results, args) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
 REPORT_SUFFIXES = (".txt", ".md")
 
@@ -50,6 +50,9 @@ class FileResult(Record):
     cached: bool = False
     fail_level: str = "error"
     _data: bytes | None = None  # the file's bytes, decoded only when a code frame needs the text
+    # from the cache: (severity, JSON after the path) per finding, made into Diagnostics only
+    # when something needs them (JSON output needs only the text)
+    _cached: list | None = None
 
 
 # -- discovery --------------------------------------------------------------------------------
@@ -169,13 +172,19 @@ def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
 
 
 class Cache:
-    """One JSON file per (rule set, configuration) under .xxgk-lint-cache/ at the project root.
+    """One file per (rule set, configuration) under .xxgk-lint-cache/ at the project root.
 
-    An entry is [content hash, size, mtime, skipped, findings]. Like git's index, a file whose
-    size and modification time are those recorded is not read again; any other file is read
-    and hashed, and its content hash decides. The mtime is recorded only once the file is a
-    few seconds older than the moment it was read (a change within the same timestamp tick
-    could not be seen otherwise)."""
+    Like git's index, a file whose size and modification time are those recorded is not read
+    again; any other file is read and hashed, and its content hash decides. The mtime is
+    recorded only once the file is a few seconds older than the moment it was read (a change
+    within the same timestamp tick could not be seen otherwise).
+
+    The file is one line of JSON — {"key": …, "files": {path: [content hash, size, mtime,
+    skipped, start, end]}} — and then the findings, one per line as "severity<TAB>its JSON
+    after the path", each file's at bytes start:end. JSON output copies those texts, other
+    outputs parse them, and only for the files asked about: a warm run over a thousand
+    reports decodes a small index, not megabytes of findings.
+    """
 
     RACY_NS = 3_000_000_000
 
@@ -183,47 +192,83 @@ class Cache:
         import zlib
 
         self.key = key
-        self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{zlib.crc32(key.encode()):08x}.json"
-        self.entries: dict[str, list] = {}
+        self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{zlib.crc32(key.encode()):08x}.cache"
+        self.entries: dict[str, list] = {}  # path -> [hash, size, mtime, skipped, findings or (start, end)]
+        self.blob = b""
         self.dirty = False
         try:
-            stored = json.loads(self.path.read_bytes())
+            data = self.path.read_bytes()
+            head, _, self.blob = data.partition(b"\n")
+            stored = json.loads(head)
             if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("files"), dict):
-                self.entries = stored["files"]
-        except (OSError, ValueError):
-            pass
+                self.entries = {p: [*e[:4], (e[4], e[5])] for p, e in stored["files"].items()}
+                os.utime(self.path)  # in use: not pruned as stale (see _prune)
+        except (OSError, ValueError, TypeError, IndexError):
+            self.entries = {}
+
+    def _entry(self, path: str):
+        e = self.entries.get(os.path.abspath(path))
+        if e is not None and isinstance(e[4], tuple):
+            start, end = e[4]
+            text = self.blob[start:end].decode("utf-8", "replace")
+            e[4] = [line.split("\t", 1) for line in text.split("\n") if line]
+        return e
 
     def get_by_stat(self, path: str, st: os.stat_result):
         e = self.entries.get(os.path.abspath(path))
         if e and e[2] and e[1] == st.st_size and e[2] == st.st_mtime_ns:
-            return e
+            return self._entry(path)
         return None
 
     def get(self, path: str, digest: str):
         e = self.entries.get(os.path.abspath(path))
         if e and e[0] == digest:
-            return e
+            return self._entry(path)
         return None
 
-    def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, diags: list[dict], skipped: bool) -> None:
+    def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, findings: list, skipped: bool) -> None:
+        """`findings`: [severity, JSON after the path] of each."""
         size = mtime = 0
         if st is not None and st.st_mtime_ns < read_at_ns - self.RACY_NS:
             size, mtime = st.st_size, st.st_mtime_ns
-        self.entries[os.path.abspath(path)] = [digest, size, mtime, skipped, diags]
+        self.entries[os.path.abspath(path)] = [digest, size, mtime, skipped, findings]
         self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:
             return
+        files, chunks, at = {}, [], 0
+        for p, (digest, size, mtime, skipped, findings) in self.entries.items():
+            if isinstance(findings, tuple):
+                chunk = self.blob[findings[0] : findings[1]]
+            else:
+                chunk = "".join(f"{sev}\t{tail}\n" for sev, tail in findings).encode("utf-8")
+            files[p] = [digest, size, mtime, skipped, at, at + len(chunk)]
+            chunks.append(chunk)
+            at += len(chunk)
+        head = json.dumps({"key": self.key, "files": files}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            data = {"key": self.key, "files": self.entries}
-            atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            atomic_write(self.path, head + b"\n" + b"".join(chunks))
+            self._prune()
         except OSError:
             pass  # a read-only project: no cache, no failure
+
+    def _prune(self) -> None:
+        """Drop cache files of other formats, and of rule sets or configurations unused for a
+        month (each upgrade or configuration makes a file of its own)."""
+        month_ago = time.time() - 30 * 86400
+        for f in self.path.parent.iterdir():
+            if f == self.path or f.name == ".gitignore" or not f.name.startswith("v"):
+                continue
+            try:
+                if not f.name.startswith(f"v{CACHE_FORMAT}-") or f.stat().st_mtime < month_ago:
+                    f.unlink()
+            except OSError:
+                pass
 
 
 # -- linting one file (in a worker or in the parent) -------------------------------------------
@@ -356,8 +401,12 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
     fingerprints: dict[tuple, str] = {}
     done = 0
     use_cache = opts.use_cache and not (opts.fix or opts.diff)
+    configs: dict[str, object] = {}  # folder -> its configuration (found once per folder)
     for i, (path, explicit) in enumerate(files):
-        cfg = config_for(path, opts)
+        folder = os.path.dirname(path) if path != "-" else "-"
+        cfg = configs.get(folder)
+        if cfg is None:
+            cfg = configs[folder] = config_for(path, opts)
         cache = None
         st = None
         if use_cache and path != "-":
@@ -439,15 +488,44 @@ def _store(results, i, res: FileResult, cache: Cache | None, seen: tuple) -> Non
     results[i] = res
     if cache is not None and res.error is None and not res.internal:
         digest, st, read_at = seen
-        cache.put(res.path, digest, st, read_at, [d.to_row() for d in res.diags], res.skipped)
+        cache.put(res.path, digest, st, read_at, [[d.severity, d.json_tail()] for d in res.diags], res.skipped)
 
 
 def _cached_result(path: str, cfg, entry: list) -> FileResult:
-    from .diagnostic import Diagnostic
-
     r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=entry[3])
-    r.diags = [Diagnostic.from_row(d, path) for d in entry[4]]
+    r._cached = entry[4]
     return r
+
+
+def findings_of(res: FileResult) -> list:
+    """The result's findings as Diagnostics (a cached result's are parsed on first use)."""
+    if res._cached is not None:
+        from .diagnostic import Diagnostic
+
+        head = _json_head(res.path)
+        res.diags = [Diagnostic.from_json(head + tail) for _, tail in res._cached]
+        res._cached = None
+    return res.diags
+
+
+def json_of(res: FileResult) -> list[str]:
+    """The result's findings as JSON texts (output.format_json's items)."""
+    if res._cached is not None:
+        head = _json_head(res.path)
+        return [head + tail for _, tail in res._cached]
+    return [d.to_json() for d in res.diags]
+
+
+def severities_of(res: FileResult) -> list[str]:
+    if res._cached is not None:
+        return [sev for sev, _ in res._cached]
+    return [d.severity for d in res.diags]
+
+
+def _json_head(path: str) -> str:
+    from json.encoder import encode_basestring
+
+    return '{"path": ' + encode_basestring(path) + ", "
 
 
 def text_of(res: FileResult) -> str | None:

@@ -171,6 +171,11 @@ def test_parallel_equals_serial_and_cache(tmp_path):
     assert (tmp_path / ".xxgk-lint-cache").is_dir()
     warm = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
     assert cold[1] == warm[1] == serial[1]
+    # findings read back from the cache are the same in every format
+    for args in (["--format", "concise", "--statistics"], ["--format", "sarif"], ["--format", "json", "--fail-level", "info"]):
+        fresh = run("check", "--isolated", "--no-cache", *args, str(folder), cwd=tmp_path)
+        cached = run("check", "--isolated", *args, str(folder), cwd=tmp_path)
+        assert cached[:2] == fresh[:2], args
     # a changed file is linted again
     target = folder / "batch0" / report("003_").name
     target.write_text(target.read_text(encoding="utf-8").replace("27 |", "28 |", 1), encoding="utf-8")
@@ -179,8 +184,8 @@ def test_parallel_equals_serial_and_cache(tmp_path):
 
 
 def _cache_entries(tmp_path: Path) -> dict:
-    (cache,) = (tmp_path / ".xxgk-lint-cache").glob("*.json")
-    return json.loads(cache.read_text(encoding="utf-8"))["files"]
+    (cache,) = [f for f in (tmp_path / ".xxgk-lint-cache").glob("*.cache") if f.stat().st_size > 1]
+    return json.loads(cache.read_bytes().partition(b"\n")[0])["files"]
 
 
 def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_path):
@@ -211,6 +216,12 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     again = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
     assert again[1] == first[1]
     assert _cache_entries(tmp_path)[str(old)][2] == os.stat(old).st_mtime_ns
+    # cache files of an older format, or unused for a month, are removed when the cache is written
+    cache_dir = tmp_path / ".xxgk-lint-cache"
+    (cache_dir / "v1-0123abcd.json").write_text("{}", encoding="utf-8")
+    (stale := cache_dir / f"{next(cache_dir.glob('v*.cache')).name[:3]}deadbeef.cache").write_text("x", encoding="utf-8")
+    (recent := cache_dir / f"{stale.name[:3]}cafebabe.cache").write_text("x", encoding="utf-8")
+    os.utime(stale, (hour_ago - 40 * 86400, hour_ago - 40 * 86400))
     # a warm run that did not read a file still prints its code frames (read when needed)
     os.utime(fresh, (hour_ago, hour_ago))
     run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
@@ -219,6 +230,7 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     source_line = fresh.read_text(encoding="utf-8").split("\n")[finding["line"] - 1]
     code, out, _ = run("check", "--isolated", str(fresh), cwd=tmp_path)
     assert code == 1 and f"{finding['line']} | {source_line}" in out
+    assert recent.exists() and not stale.exists() and not (cache_dir / "v1-0123abcd.json").exists()
 
 
 def test_json_findings_are_json_dumps_byte_for_byte():
