@@ -33,7 +33,6 @@ _PUBLICATION_KEYS = ("发布时间", "发布日期", "发文日期", "发表日�
 _SENTENCE_END = "。！？!?；;…”’」』"
 _TITLE_HINT = re.compile(r"年度报告|年报|政府信息公开工作报告|政府信息公开.{0,6}报告")
 _YEAR = re.compile(r"(\d{4})[ \t]*年")
-_DIGIT = re.compile(r"\d")
 _TITLE_TAIL = re.compile(
     r"(?:关于)?[ \t]*(?:\d{4}[ \t]*年度?)?[ \t]*(?:度)?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)$"
 )
@@ -494,11 +493,7 @@ def _agency_from_text(doc: Document) -> None:
 
 
 def _dates(doc: Document) -> None:
-    for line in doc.lines:
-        if line.kind == L.BLANK:
-            continue
-        if ("年" in line.text or "-" in line.text) and _DIGIT.search(line.text):
-            doc.dates.extend(D.find_dates(line.text, line.lineno, line.col))
+    doc.dates.extend(D.find_all_dates(doc.source.text))
     for key in _PUBLICATION_KEYS:
         f = doc.metadata.get(key)
         if f and f.value:

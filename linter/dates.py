@@ -9,6 +9,7 @@ from .source import Span
 
 _CN_DATE = re.compile(r"(?<!\d)(\d{4})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日")
 _ISO_DATE = re.compile(r"(?<![\d.\-/])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+_ISO_SEPARATOR = re.compile(r"[-/.]\d")  # where the separator after an ISO date's year may be
 # A period "2021年1月1日至12月31日" (the second year may be left out).
 PERIOD = re.compile(
     r"(\d{4})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日?[ \t]*(?:起)?[ \t]*(?:至|到|—|-|~|～)[ \t]*"
@@ -55,4 +56,35 @@ def find_dates(text: str, line: int, col: int = 0) -> list[DateMention]:
         for m in _ISO_DATE.finditer(text):
             out.append(mention(m.group(0), line, col + m.start(), int(m[1]), int(m[3]), int(m[4])))
     out.sort(key=lambda d: d.span.column)
+    return out
+
+
+def find_all_dates(text: str) -> list[DateMention]:
+    """All dates in a whole "\n"-separated text, in reading order — what find_dates finds on
+    each line, found faster: a date's regex is tried only where one can start, four digits
+    before a 年 or before a - / . that a digit follows (a regex that opens with a lookbehind
+    would otherwise be tried at every character)."""
+    found: list[tuple[int, int, int, int, str]] = []  # offset, year, month, day, raw
+    p = text.find("年")
+    while p >= 0:
+        j = p
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        s = j - 4
+        if s >= 0 and text[s:j].isdecimal() and not (s > 0 and text[s - 1].isdecimal()):
+            m = _CN_DATE.match(text, s)
+            if m:
+                found.append((s, int(m[1]), int(m[2]), int(m[3]), m.group(0)))
+        p = text.find("年", p + 1)
+    for q in _ISO_SEPARATOR.finditer(text):
+        s = q.start() - 4
+        if s >= 0 and text[s : q.start()].isdecimal():
+            m = _ISO_DATE.match(text, s)
+            if m:
+                found.append((s, int(m[1]), int(m[3]), int(m[4]), m.group(0)))
+    found.sort()
+    out = []
+    for offset, year, month, day, raw in found:  # a few per report: counting lines is cheap
+        line = text.count("\n", 0, offset) + 1
+        out.append(mention(raw, line, offset - text.rfind("\n", 0, offset) - 1, year, month, day))
     return out

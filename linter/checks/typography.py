@@ -174,29 +174,38 @@ class PatternCheck(Checker):
             doc.memo[key] = (texts, "\n".join(t for t, _ in texts))
         return doc.memo[key]
 
-    def _absent(self, joined: str) -> bool:
-        """True when the regex cannot match any of the texts: one search over them all joined,
-        with ^ and $ at each text's ends. Exact unless the pattern looks at what is around a
-        text's ends (negative lookarounds, \\B, \\A, \\Z): those are searched text by text."""
+    def _joined_rx(self) -> re.Pattern | None:
+        """The regex for searching all texts at once, joined by newlines (^ and $ at each
+        text's ends), or None when that would not be exact: a pattern that looks at what is
+        around a text's ends (negative lookarounds, \\B, \\A, \\Z) is searched text by text."""
         if not hasattr(self, "_whole"):
             pattern = self.rx.pattern
             exact = not any(t in pattern for t in ("(?!", "(?<!", "\\B", "\\A", "\\Z"))
             self._whole = re.compile(pattern, self.rx.flags | re.MULTILINE) if exact else None
-        return self._whole is not None and self._whole.search(joined) is None
+        return self._whole
+
+    def _absent(self, joined: str) -> bool:
+        """True when the regex cannot match any of the joined texts (one search, in C)."""
+        whole = self._joined_rx()
+        return whole is not None and whole.search(joined) is None
 
     def check(self, doc: Document):
         texts, joined = self._texts(doc)
+        everything = joined
         contains = self.p["contains"]
-        if contains and not any(c in joined for c in contains):
-            return
-        if not texts or self._absent(joined):
-            return
         if contains:
+            if not any(c in joined for c in contains):
+                return
+            # only texts holding one of the strings can match: search just those
             texts = [(t, f) for t, f in texts if any(c in t for c in contains)]
+            joined = "\n".join(t for t, _ in texts)
+        if not texts:
+            return
         if self.p["when"] == "majority":
             share = self.p["max_share"]
-            if self._whole is not None:  # counted over the joined texts, in C
-                mine = len(self._whole.findall("\n".join(t for t, _ in texts)))
+            whole = self._joined_rx()
+            if whole is not None:  # counted over the joined texts, in C
+                mine = len(whole.findall(joined))
             else:
                 mine = sum(len(self.rx.findall(t)) for t, _ in texts)
             if not mine:
@@ -204,7 +213,7 @@ class PatternCheck(Checker):
             # The competing style, counted only until it is clearly the majority (it usually
             # is, a hundred times over: counting every match would cost more than the rule).
             theirs = 0
-            for text in (joined,) if self._whole is not None else (t for t, _ in self._texts(doc)[0]):
+            for text in (everything,) if whole is not None else (t for t, _ in self._texts(doc)[0]):
                 for _ in self.majority_rx.finditer(text):
                     theirs += 1
                     if not mine > share * (mine + theirs):
@@ -213,6 +222,8 @@ class PatternCheck(Checker):
                     break
             if mine > share * (mine + theirs):
                 return  # this is the document's own style (e.g. a copy with all half-width punctuation)
+        elif self._absent(joined):
+            return
         count = 0
         for text, owner in texts:
             span_of = owner.span_of if self.p["scope"] == "prose" else _line_span(owner)
