@@ -61,3 +61,4 @@ def test_a_lint_leaves_no_reference_cycles():
     finally:
         if was:
             gc.enable()
+

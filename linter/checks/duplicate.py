@@ -99,6 +99,8 @@ class DuplicateCheck(Checker):
         out = []
         doc.memo[key] = out
         for p in doc.paragraphs:
+            if len(p.text) < min_len:
+                continue  # normalising only shortens a text
             n = _norm(p.text)
             if len(n) >= min_len:
                 out.append((p, n))
@@ -140,7 +142,7 @@ class DuplicateCheck(Checker):
             ranked = sorted(((c, k) for k, c in shared.items() if c >= _SHARED), reverse=True)[:_CANDIDATES]
             for count, k in ranked:
                 other = items[k][1]
-                if min(len(n), len(other)) * 100 < threshold * max(len(n), len(other)) * 0.9:
+                if not _may_reach(len(n), len(other), threshold):
                     continue
                 if fuzz is None:
                     from rapidfuzz import fuzz
@@ -155,16 +157,30 @@ class DuplicateCheck(Checker):
 
     @staticmethod
     def _pairs_direct(items: list[tuple[Paragraph, str]], threshold: float) -> list[tuple[Paragraph, Paragraph, float]]:
-        """A report of a few dozen paragraphs: every earlier paragraph is compared, in C."""
-        from rapidfuzz import fuzz, process
+        """A report of a few dozen paragraphs: every earlier paragraph whose length allows it
+        is compared (the most similar one, the first of equals, is the original)."""
+        from rapidfuzz import fuzz
 
         out: list[tuple[Paragraph, Paragraph, float]] = []
-        texts = [n for _, n in items]
         for i in range(1, len(items)):
-            best = process.extractOne(texts[i], texts[:i], scorer=fuzz.ratio, score_cutoff=threshold)
-            if best is not None:
-                out.append((items[i][0], items[best[2]][0], best[1]))
+            n = items[i][1]
+            best, best_k = 0.0, -1
+            for k in range(i):
+                other = items[k][1]
+                if not _may_reach(len(n), len(other), threshold):
+                    continue
+                score = fuzz.ratio(n, other, score_cutoff=threshold)
+                if score > best:
+                    best, best_k = score, k
+            if best_k >= 0:
+                out.append((items[i][0], items[best_k][0], best))
         return out
+
+
+def _may_reach(a: int, b: int, threshold: float) -> bool:
+    """Whether texts of lengths a and b can reach `threshold` in rapidfuzz's ratio, which is
+    at most 200·shorter/(a+b) (all of the shorter one in common)."""
+    return 200 * min(a, b) >= threshold * (a + b)
 
 
 CHECKERS = (DuplicateCheck,)
