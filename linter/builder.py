@@ -64,8 +64,10 @@ def _exact_titles() -> dict[str, int]:
     return {labels.core(t): s.number for s in templates.sections() for t in (s.title, *s.variants)}
 
 
+@lru_cache(maxsize=4096)
 def section_score(title: str) -> tuple[int | None, float]:
-    """Which official section a heading title names, and how surely (0..1)."""
+    """Which official section a heading title names, and how surely (0..1). (Cached: the same
+    headings come back in report after report, and on every keystroke in the editor.)"""
     c = labels.core(title).rstrip(":。.")
     if not c:
         return None, 0.0
@@ -103,6 +105,7 @@ def _looks_like_row(text: str, title: str) -> bool:
     return bool(c) and any(c.startswith(h) for h in _APPLICATION_HEADS)
 
 
+@lru_cache(maxsize=4096)
 def _application_head_score(title: str) -> float:
     c = labels.core(title)
     if not c:
@@ -502,8 +505,13 @@ def _dates(doc: Document) -> None:
                 doc.publication_date = found[0]
                 break
     # The signature date stands alone on one of the last lines.
-    tail = [l for l in doc.lines if l.kind not in (L.BLANK, L.COMMENT)][-8:]
-    for line in reversed(tail):
+    tail = []
+    for line in reversed(doc.lines):
+        if line.kind not in (L.BLANK, L.COMMENT):
+            tail.append(line)
+            if len(tail) == 8:
+                break
+    for line in tail:
         found = D.find_dates(line.text, line.lineno, line.col)
         if found and len(line.text.strip()) <= len(found[-1].raw) + 2:
             doc.signature_date = found[-1]

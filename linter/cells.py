@@ -14,6 +14,7 @@ from __future__ import annotations
 # costs the CLI's start-up a few milliseconds)
 
 import re
+from functools import lru_cache
 from .record import Record
 
 _INT = re.compile(r"^(?:0|[1-9]\d*)$")
@@ -42,8 +43,10 @@ def is_number_token(text: str) -> bool:
     return text == "/" or bool(_LOOSE_NUMBER.match(text))
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
-    """(value, status) of one cell text. Status: ok | blank | slash | negative | decimal | text."""
+    """(value, status) of one cell text. Status: ok | blank | slash | negative | decimal | text.
+    (Cached: tables are mostly the same few numbers.)"""
     t = text.strip()
     if not t:
         return None, "blank"

@@ -79,6 +79,7 @@ def _rf():
     return _fuzz
 
 
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """0..1 likeness of two normalised cores; tolerant of truncation and a few wrong characters.
 
@@ -98,6 +99,7 @@ def similarity(a: str, b: str) -> float:
     return max(ratio, 0.95 * partial * weight)
 
 
+@lru_cache(maxsize=65536)
 def ratio(a: str, b: str) -> float:
     """0..1 whole-string likeness (no partial matching)."""
     if a == b:

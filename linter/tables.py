@@ -270,12 +270,27 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
 
 
 
-def _template_cores(rows: tuple[RowTemplate, ...]) -> list[list[str]]:
+def _per_template(make):
+    """Cache a function of a template's row tuple by identity (templates live as long as the
+    process, and hashing their nested records would cost more than the function)."""
+    memo: dict[int, tuple] = {}
+
+    def cached(rows):
+        hit = memo.get(id(rows))
+        if hit is None or hit[0] is not rows:
+            hit = memo[id(rows)] = (rows, make(rows))
+        return hit[1]
+
+    return cached
+
+
+@_per_template
+def _template_cores(rows: tuple[RowTemplate, ...]) -> tuple[tuple[str, ...], ...]:
     out = []
     for r in rows:
         cores = [labels.core(r.label)] + [labels.core(a) for a in r.aliases]
-        out.append([c for c in cores if c])
-    return out
+        out.append(tuple(c for c in cores if c))
+    return tuple(out)
 
 
 def _label_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) -> list[float]:
@@ -349,14 +364,15 @@ ANCHOR = 0.85  # an own label this close to a template row places the row by its
 LABEL_MIN = 0.7  # below this a label says nothing about which row it is
 
 
-def _furniture(trows: tuple[RowTemplate, ...]) -> list[str]:
+@_per_template
+def _furniture(trows: tuple[RowTemplate, ...]) -> tuple[str, ...]:
     """Cores of the texts a table holds besides row labels: column headers, group labels."""
     out = {"信息内容", "申请人情况", "法人或其他组织"}
     for r in trows:
         out.update(labels.core(c.label) for c in r.columns)
         if r.parent:
             out.add(labels.core(r.parent))
-    return [x for x in out if x]
+    return tuple(x for x in out if x)
 
 
 def _is_furniture(text: str, furniture: list[str]) -> bool:
@@ -476,8 +492,13 @@ def _gap_align(
 # Cells of one matched row
 
 
-def _kinds(trow: RowTemplate) -> list[ColumnKind]:
-    return [ColumnKind(decimal=c.decimal, signed=c.signed) for c in trow.columns]
+def _kinds(trow: RowTemplate) -> tuple[ColumnKind, ...]:
+    return _column_kinds(trow.columns)
+
+
+@_per_template
+def _column_kinds(columns: tuple) -> tuple[ColumnKind, ...]:
+    return tuple(ColumnKind(decimal=c.decimal, signed=c.signed) for c in columns)
 
 
 def _span(tok: Tok, a: int = 0, b: int | None = None) -> Span:
