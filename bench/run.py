@@ -82,6 +82,7 @@ TARGETS = {
     "lsp_15kb_p95_ms": 10.0,
     "lsp_1_5mb_ms": 300.0,
     "reports_per_s": 1000.0,
+    "warm_reports_per_s": 10000.0,
     "textlint_ratio": 10.0,
 }
 
@@ -571,8 +572,18 @@ class Bench:
 
         s1 = measure("jobs 1, no cache", base + ["--jobs", "1", "--no-cache"], reps)
         sn = measure(f"jobs {cores}, no cache", base + ["--jobs", str(cores), "--no-cache"], reps)
+        # The same 1,000 copies with every copy's lines moved down by its own number of blank
+        # lines: nothing repeats, so the tables are interpreted anew each time (the language
+        # server's memo of unchanged tables never hits) — what a folder of real reports costs.
+        distinct = folder / "distinct"
+        distinct.mkdir(exist_ok=True)
+        for i in range(n):
+            src = self.corpus[i % len(self.corpus)]
+            (distinct / f"{i:04d}_{src.name}").write_bytes(b"\n" * (1 + i // len(self.corpus)) + src.read_bytes())
+        sd = measure(f"jobs {cores}, no cache, distinct", [*base[:-1], "distinct", "--jobs", str(cores), "--no-cache"], reps)
         measure(f"jobs {cores}, cache cold (fills it)", base + ["--jobs", str(cores)], 1, before=clear_cache)
         sw = measure(f"jobs {cores}, cache warm", base + ["--jobs", str(cores)], self.runs(5, 2))
+        out["distinct_reports_per_s"] = sd["reports_per_s"]
         out["parallel_speedup"] = s1["median"] / sn["median"]
         out["warm_speedup"] = sn["median"] / sw["median"]
         eff, alone, together = self.cpu_capacity()
@@ -1113,8 +1124,10 @@ class Bench:
             k = next(x for x in s4 if x.startswith("jobs") and x.endswith("no cache") and x != "jobs 1, no cache")
             w = next(x for x in s4 if x.endswith("cache warm"))
             v = s4[k]["reports_per_s"]
-            add("≥ 1,000 reports/s (all cores, no cache)", f"{v:,.0f}/s (jobs 1: {s4['jobs 1, no cache']['reports_per_s']:,.0f}/s; warm cache: {s4[w]['reports_per_s']:,.0f}/s)",
-                v >= TARGETS["reports_per_s"])
+            d = s4.get("distinct_reports_per_s")
+            add("≥ 1,000 reports/s (all cores, no cache)", f"{v:,.0f}/s (jobs 1: {s4['jobs 1, no cache']['reports_per_s']:,.0f}/s"
+                + (f"; no two alike: {d:,.0f}/s)" if d else ")"), v >= TARGETS["reports_per_s"])
+            add("≥ 10,000 reports/s with a warm cache", f"{s4[w]['reports_per_s']:,.0f}/s", s4[w]["reports_per_s"] >= TARGETS["warm_reports_per_s"])
         except (KeyError, TypeError, StopIteration):
             add("≥ 1,000 reports/s", "not measured", None)
         try:
