@@ -79,7 +79,7 @@ def _rf():
     return _fuzz
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def similarity(a: str, b: str) -> float:
     """0..1 likeness of two normalised cores; tolerant of truncation and a few wrong characters.
 
@@ -99,7 +99,7 @@ def similarity(a: str, b: str) -> float:
     return max(ratio, 0.95 * partial * weight)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def ratio(a: str, b: str) -> float:
     """0..1 whole-string likeness (no partial matching)."""
     if a == b:
