@@ -389,6 +389,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command in ("check", "parse", "lsp"):
+            from .regexcache import install
+
+            install()  # compiled regexes from the last run (start-up time)
         if not args.command:
             raise UsageError("缺少子命令(check、parse、rules、rule、lsp);用 xxgk-lint --help 查看用法")
         code = COMMANDS[args.command](args)

@@ -532,6 +532,9 @@ def inlay_hint(ls: XxgkServer, params: types.InlayHintParams):
 
 
 def main() -> None:
+    from linter.regexcache import install
+
+    install()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
     # a client cancelling a request that was already answered is a normal race, not a warning

@@ -1,0 +1,120 @@
+"""Compiled regular expressions kept between runs: start-up time.
+
+Python compiles a regular expression in pure Python (the parser and code generator of `re`):
+0.1–0.5 ms each, and one lint needs about a hundred (the line classifier, the model's
+patterns, every rule's), a fifth of the command line's start-up. This module keeps what the
+code generator produced for each pattern in the user cache folder and hands it straight to
+`_sre.compile`, the constructor `re` itself ends with (it validates the code).
+
+It is careful, since it reaches into `re`'s internals:
+- a cache file belongs to one exact Python build (sys.version in its name);
+- an entry is stored only after the pattern rebuilt from it compared equal to the one `re`
+  made (patterns compare by flags, pattern and code);
+- on any surprise — another Python, an unreadable file, an internal that moved — patterns
+  are compiled the usual way.
+Only `install()` (called by the command line and the language server) turns it on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_entries: dict | None = None  # (pattern, flags) -> (flags, code, groups, groupindex, indexgroup)
+_added = 0
+_path = None
+
+
+def install() -> None:
+    """Serve `re`'s compilations from the disk cache for the rest of the process."""
+    global _entries, _path
+    if _entries is not None or os.environ.get("XXGK_LINT_NO_DISK_CACHE"):
+        return
+    try:
+        import _sre
+        import marshal
+        import re._compiler as compiler
+        import re._parser as parser
+    except ImportError:
+        return  # not CPython 3.11+
+    from .diskcache import cache_dir
+
+    root = cache_dir()
+    if root is None:
+        return
+    _path = root / f"regex-{sys.implementation.cache_tag}-{_version_key()}.marshal"
+    try:
+        with open(_path, "rb") as f:
+            loaded = marshal.load(f)
+        _entries = loaded if isinstance(loaded, dict) else {}
+    except (OSError, EOFError, ValueError, TypeError):
+        _entries = {}
+    original = compiler.compile
+
+    def compile(p, flags=0):
+        if not isinstance(p, str):
+            return original(p, flags)
+        key = (p, int(flags))  # flags may be a re.RegexFlag: marshal takes plain ints
+        hit = _entries.get(key)
+        if hit is not None:
+            try:
+                return _sre.compile(p, *hit)
+            except Exception:
+                _entries.pop(key, None)
+        made = original(p, flags)
+        try:
+            parsed = parser.parse(p, flags)
+            groupindex = dict(parsed.state.groupdict)
+            indexgroup = [None] * parsed.state.groups
+            for name, i in groupindex.items():
+                indexgroup[i] = name
+            entry = (
+                int(flags | parsed.state.flags),
+                [int(c) for c in compiler._code(parsed, flags)],
+                parsed.state.groups - 1,
+                groupindex,
+                tuple(indexgroup),
+            )
+            if _sre.compile(p, *entry) == made:
+                _remember(key, entry)
+        except Exception:
+            pass
+        return made
+
+    compiler.compile = compile
+    import atexit
+
+    atexit.register(save)
+
+
+def _version_key() -> str:
+    import zlib
+
+    return f"{zlib.crc32(sys.version.encode()):08x}"
+
+
+def _remember(key, entry) -> None:
+    global _added
+    if len(_entries) < 4096:
+        _entries[key] = entry
+        _added += 1
+
+
+def save() -> None:
+    """Write the entries learnt in this process (at exit)."""
+    global _added
+    if not _added or _path is None:
+        return
+    import marshal
+
+    tmp = _path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            marshal.dump(_entries, f)
+        os.replace(tmp, _path)
+        _added = 0
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
