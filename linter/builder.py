@@ -242,7 +242,7 @@ def _tables(doc: Document) -> None:
         section = max(candidates, key=lambda s: s.score)  # the first of equals (a pasted copy)
         # The same region (same lines at the same places) gives the same table: while an author
         # types in the prose, the language server re-lints without re-reading the tables.
-        memo_key = (key, doc.format, tuple((l.kind, l.text, l.lineno, l.col) for l in section.lines))
+        memo_key = (key, doc.format, tuple(map(Line._values, section.lines)))  # (kind, text, lineno, col) each
         cached = _TABLE_MEMO.get(memo_key)
         if cached is not None:
             doc.tables[key] = cached

@@ -11,6 +11,7 @@ from pathlib import Path
 from .builder import build
 from .config import Config, matches
 from .diagnostic import SEVERITY_RANK, Diagnostic
+from .lines import Line
 from .model import Document
 from .resources import rules_dir
 from .rules import Rule, RuleError, load_dirs
@@ -118,7 +119,7 @@ def _input_key(doc: Document, name: str, keys: dict):
         if name == "paragraphs":
             keys[name] = (doc.path, tuple((p.text, p.span, p.section, p.pieces) for p in doc.paragraphs))
         elif name == "lines":
-            keys[name] = (doc.path, tuple((l.kind, l.text, l.lineno, l.col) for l in doc.lines))
+            keys[name] = (doc.path, tuple(map(Line._values, doc.lines)))  # (kind, text, lineno, col) each
         elif name == "agency":
             keys[name] = doc.agency
         else:

@@ -118,6 +118,10 @@ class Table(Record):
     section: int | None
     cells: dict[tuple[str, str], Cell] = factory(dict)
     rows: list[RowMatch] = factory(list)
+    # What table rules found in this table, by checker: the builder hands the same Table to
+    # every document with the same table text (and the language server re-lints on every
+    # keystroke), so a rule works out its findings once per table.
+    _findings: dict = factory(dict)
 
     @property
     def format(self) -> str:

@@ -285,12 +285,32 @@ def _linter(cfg):
     return _linters[key]
 
 
-def lint_one(path: str, explicit: bool, data: bytes, opts: Options, cfg) -> FileResult:
-    """Decode, lint and (optionally) fix one report."""
+def _read(path: str) -> tuple[bytes | None, str]:
+    """(the file's bytes, "") or (None, a message saying why it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(), ""
+    except OSError as exc:
+        from .reading import ReadError, read_report
+
+        try:
+            read_report(path)
+            return None, f"{path}: 无法读取({exc})"
+        except ReadError as err:
+            return None, str(err)
+
+
+def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) -> FileResult:
+    """Decode, lint and (optionally) fix one report (read here when `data` is None)."""
     from .reading import ReadError, decode
 
     name = opts.stdin_filename or "-" if path == "-" else path
     res = FileResult(path=name, fail_level=cfg.fail_level)
+    if data is None:
+        data, error = _read(path)
+        if error:
+            res.error = error
+            return res
     try:
         text, encoding = decode(data, name)
     except ReadError as exc:
@@ -431,19 +451,12 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
         read_at = time.time_ns()
         if path == "-":
             data = sys.stdin.buffer.read()
+        elif cache is None and jobs > 1:
+            data = None  # the worker reads it (the bytes need not cross a pipe)
         else:
-            try:
-                with open(path, "rb") as f:
-                    data = f.read()
-            except OSError as exc:
-                from .reading import read_report, ReadError
-
-                try:
-                    read_report(path)
-                    msg = f"{path}: 无法读取({exc})"
-                except ReadError as err:
-                    msg = str(err)
-                results[i] = FileResult(path=path, error=msg)
+            data, error = _read(path)
+            if error:
+                results[i] = FileResult(path=path, error=error)
                 continue
         digest = ""
         if cache is not None:
@@ -529,8 +542,8 @@ def _json_head(path: str) -> str:
 
 
 def text_of(res: FileResult) -> str | None:
-    """The decoded text of a result (cached results decode it only when a frame needs it)."""
-    if res.text is None and res._data is None and res.cached and res.path != "-":
+    """The decoded text of a result (decoded, or read, only when a code frame needs it)."""
+    if res.text is None and res._data is None and res.path != "-":
         try:
             with open(res.path, "rb") as f:
                 res._data = f.read()

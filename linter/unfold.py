@@ -116,7 +116,7 @@ def unfold(lines: list[str]) -> list[tuple[str, int, int]]:
     """(text, physical line, start column) pieces for the grammar; identity for normal lines."""
     out: list[tuple[str, int, int]] = []
     for i, text in enumerate(lines, 1):
-        if is_crawl_line(text):
+        if len(text) >= MIN_CRAWL_LENGTH and is_crawl_line(text):  # (most lines are short)
             prev = 0
             for cut in _cuts(text):
                 out.append((text[prev:cut], i, prev))

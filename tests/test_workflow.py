@@ -183,6 +183,18 @@ def test_parallel_equals_serial_and_cache(tmp_path):
     assert any(d["rule"] == "XG201" and d["path"] == str(target) for d in changed)
 
 
+def test_an_unreadable_file_in_a_parallel_run(tmp_path):
+    """Workers read the files themselves: one that cannot be read is reported (exit 2) and the
+    others are linted, the same as a serial run."""
+    folder = make_folder(tmp_path, copies=1)
+    (folder / "batch0" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    serial = run("check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", str(folder))
+    parallel = run("check", "--isolated", "--no-cache", "--jobs", "2", "--format", "json", str(folder))
+    assert serial[0] == parallel[0] == 2
+    assert serial[1] == parallel[1] and json.loads(parallel[1])
+    assert "gone.txt" in parallel[2] and "Traceback" not in parallel[2]
+
+
 def _cache_entries(tmp_path: Path) -> dict:
     (cache,) = [f for f in (tmp_path / ".xxgk-lint-cache").glob("*.cache") if f.stat().st_size > 1]
     return json.loads(cache.read_bytes().partition(b"\n")[0])["files"]

@@ -63,7 +63,18 @@ class EquationCheck(Checker):
         table = doc.tables.get(self.p["table"])
         if table is None or not table.cells:
             return
+        failing = table._findings.get(self)  # by checker: another configuration may set other params
+        if failing is None:
+            failing = table._findings[self] = self._failing(table)
+        for scope in failing:
+            found = self._check_scope(doc, table, scope)
+            if found is not None:
+                yield found
+
+    def _failing(self, table: Table) -> list[str]:
+        """The scopes where the equation does not hold (or may not: _check_scope decides)."""
         tolerance = self.p["tolerance"] + 1e-9
+        out = []
         for scope, left, right in self._plan(table):
             # Most equations hold: add up the cells first, build the finding only when they differ.
             lt = self._total(table, left)
@@ -72,9 +83,8 @@ class EquationCheck(Checker):
             rt = self._total(table, right)
             if rt is None or abs(lt - rt) <= tolerance:
                 continue
-            found = self._check_scope(doc, table, scope)
-            if found is not None:
-                yield found
+            out.append(scope)
+        return out
 
     def _plan(self, table: Table) -> list:
         """Per scope, each side's terms as (sign, number, cells, named): the template keys
