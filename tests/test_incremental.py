@@ -62,3 +62,17 @@ def test_a_lint_leaves_no_reference_cycles():
         if was:
             gc.enable()
 
+
+
+def test_table_findings_are_kept_per_rule_configuration():
+    """Table rules keep their findings on the (shared) table by checker: a configuration
+    that changes a rule's parameters gets its own answer for the same table text."""
+    from linter.config import Config
+
+    path = next(p for p in corpus_files() if p.name.startswith("105_"))
+    text = path.read_text(encoding="utf-8")
+    default, lenient = Linter(), Linter(Config(params={"XG203": {"tolerance": 10.0}}))
+    codes = lambda linter: [d.rule for d in linter.lint_text(text, str(path))[1]]  # noqa: E731
+    assert "XG203" in codes(default)
+    assert "XG203" not in codes(lenient)
+    assert "XG203" in codes(default)
