@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import sys
 
-_entries: dict | None = None  # (pattern, flags) -> (flags, code, groups, groupindex, indexgroup)
+# (pattern, flags) -> (final flags, code as bytes, groups, groupindex, indexgroup); the code is
+# kept as bytes so that loading the file makes a few hundred objects, not a million ints
+_entries: dict | None = None
 _added = 0
 _path = None
 
@@ -35,8 +37,11 @@ def install() -> None:
         import marshal
         import re._compiler as compiler
         import re._parser as parser
+        from array import array
     except ImportError:
         return  # not CPython 3.11+
+    if array("I").itemsize != _sre.CODESIZE:
+        return
     from .diskcache import cache_dir
 
     root = cache_dir()
@@ -58,7 +63,8 @@ def install() -> None:
         hit = _entries.get(key)
         if hit is not None:
             try:
-                return _sre.compile(p, *hit)
+                final_flags, code, groups, groupindex, indexgroup = hit
+                return _sre.compile(p, final_flags, array("I", code).tolist(), groups, groupindex, indexgroup)
             except Exception:
                 _entries.pop(key, None)
         made = original(p, flags)
@@ -68,14 +74,9 @@ def install() -> None:
             indexgroup = [None] * parsed.state.groups
             for name, i in groupindex.items():
                 indexgroup[i] = name
-            entry = (
-                int(flags | parsed.state.flags),
-                [int(c) for c in compiler._code(parsed, flags)],
-                parsed.state.groups - 1,
-                groupindex,
-                tuple(indexgroup),
-            )
-            if _sre.compile(p, *entry) == made:
+            code = array("I", compiler._code(parsed, flags))
+            entry = (int(flags | parsed.state.flags), code.tobytes(), parsed.state.groups - 1, groupindex, tuple(indexgroup))
+            if _sre.compile(p, entry[0], code.tolist(), *entry[2:]) == made:
                 _remember(key, entry)
         except Exception:
             pass
