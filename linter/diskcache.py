@@ -6,7 +6,6 @@ program version and the Python version; any error means "build it again"."""
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import zlib
 from pathlib import Path
@@ -47,6 +46,8 @@ def cached(name: str, inputs: list[Path], build):
     root = cache_dir()
     if root is None:
         return build()
+    import pickle
+
     key = _key(name, inputs)
     # One file per name and key checksum (several installs can share the folder); the full
     # key inside decides.

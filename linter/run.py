@@ -196,6 +196,7 @@ class Cache:
         self.entries: dict[str, list] = {}  # path -> [hash, size, mtime, skipped, findings or (start, end)]
         self.blob = b""
         self.dirty = False
+        self._cwd: str | None = None
         try:
             data = self.path.read_bytes()
             head, _, self.blob = data.partition(b"\n")
@@ -206,8 +207,16 @@ class Cache:
         except (OSError, ValueError, TypeError, IndexError):
             self.entries = {}
 
+    def _key(self, path: str) -> str:
+        """The entry key: the absolute path (joined with the working folder found once)."""
+        if os.path.isabs(path):
+            return os.path.normpath(path)
+        if self._cwd is None:
+            self._cwd = os.getcwd()
+        return os.path.normpath(os.path.join(self._cwd, path))
+
     def _entry(self, path: str):
-        e = self.entries.get(os.path.abspath(path))
+        e = self.entries.get(self._key(path))
         if e is not None and isinstance(e[4], tuple):
             start, end = e[4]
             text = self.blob[start:end].decode("utf-8", "replace")
@@ -215,13 +224,13 @@ class Cache:
         return e
 
     def get_by_stat(self, path: str, st: os.stat_result):
-        e = self.entries.get(os.path.abspath(path))
+        e = self.entries.get(self._key(path))
         if e and e[2] and e[1] == st.st_size and e[2] == st.st_mtime_ns:
             return self._entry(path)
         return None
 
     def get(self, path: str, digest: str):
-        e = self.entries.get(os.path.abspath(path))
+        e = self.entries.get(self._key(path))
         if e and e[0] == digest:
             return self._entry(path)
         return None
@@ -231,7 +240,7 @@ class Cache:
         size = mtime = 0
         if st is not None and st.st_mtime_ns < read_at_ns - self.RACY_NS:
             size, mtime = st.st_size, st.st_mtime_ns
-        self.entries[os.path.abspath(path)] = [digest, size, mtime, skipped, findings]
+        self.entries[self._key(path)] = [digest, size, mtime, skipped, findings]
         self.dirty = True
 
     def save(self) -> None:
@@ -422,6 +431,7 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
     done = 0
     use_cache = opts.use_cache and not (opts.fix or opts.diff)
     configs: dict[str, object] = {}  # folder -> its configuration (found once per folder)
+    cache_of: dict[int, Cache] = {}  # id(configuration) -> its cache
     for i, (path, explicit) in enumerate(files):
         folder = os.path.dirname(path) if path != "-" else "-"
         cfg = configs.get(folder)
@@ -430,13 +440,16 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
         cache = None
         st = None
         if use_cache and path != "-":
-            ck = cfg.key()
-            if ck not in fingerprints:
-                fingerprints[ck] = ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + "\n" + repr(ck)
-            root = cfg.root if cfg.path else Path.cwd()
-            cache = caches.get((str(root), fingerprints[ck]))
+            cache = cache_of.get(id(cfg))
             if cache is None:
-                cache = caches[(str(root), fingerprints[ck])] = Cache(root, fingerprints[ck])
+                ck = cfg.key()
+                if ck not in fingerprints:
+                    fingerprints[ck] = ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + "\n" + repr(ck)
+                root = cfg.root if cfg.path else Path.cwd()
+                cache = caches.get((str(root), fingerprints[ck]))
+                if cache is None:
+                    cache = caches[(str(root), fingerprints[ck])] = Cache(root, fingerprints[ck])
+                cache_of[id(cfg)] = cache  # (configs live as long as this loop: ids stay theirs)
             try:
                 st = os.stat(path)
             except OSError:
