@@ -39,14 +39,19 @@ class ColumnKind(Record, frozen=True):
         return bool(_INT.match(text))
 
 
+@lru_cache(maxsize=8192)
 def is_number_token(text: str) -> bool:
     return text == "/" or bool(_LOOSE_NUMBER.match(text))
 
 
-@lru_cache(maxsize=8192)
 def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
-    """(value, status) of one cell text. Status: ok | blank | slash | negative | decimal | text.
-    (Cached: tables are mostly the same few numbers.)"""
+    """(value, status) of one cell text. Status: ok | blank | slash | negative | decimal | text."""
+    return _parse_value(text, kind.decimal, kind.signed)
+
+
+@lru_cache(maxsize=8192)
+def _parse_value(text: str, decimal: bool, signed: bool) -> tuple[float | int | None, str]:
+    # (cached, keyed by plain values: tables are mostly the same few numbers)
     t = text.strip()
     if not t:
         return None, "blank"
@@ -61,13 +66,13 @@ def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
     try:
         if "." in t:
             v: float | int = float(t)
-            if not kind.decimal:
+            if not decimal:
                 return v, "decimal"
         else:
             v = int(t)
     except ValueError:
         return None, "text"
-    if v < 0 and not kind.signed:
+    if v < 0 and not signed:
         return v, "negative"
     return v, "ok"
 

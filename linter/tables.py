@@ -540,7 +540,7 @@ def _fill(
         cells = []
         for (rk, ck), kind, tok in zip(key_cols, kinds, toks):
             value, status = parse_value(tok.text, kind)
-            cells.append(Cell(rk, ck, value, tok.text, _span(tok) if tok.text else _span(tok), status))
+            cells.append(Cell(rk, ck, value, tok.text, Span(tok.line, tok.start + 1, tok.line, tok.end + 1), status))
         return cells, "ok", ""
     if len(texts) > ncols:
         return None, "extra_cells", ""
