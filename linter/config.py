@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from .record import Record, factory, replace
 from functools import lru_cache
 from pathlib import Path
 
 from . import toml
 from .diagnostic import CATEGORIES, SEVERITIES
 from .errors import ConfigError
+from .record import Record, factory, replace
 
 CONFIG_KEYS = {
     "select": list,

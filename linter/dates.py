@@ -84,7 +84,9 @@ def find_all_dates(text: str) -> list[DateMention]:
                 found.append((s, int(m[1]), int(m[3]), int(m[4]), m.group(0)))
     found.sort()
     out = []
-    for offset, year, month, day, raw in found:  # a few per report: counting lines is cheap
-        line = text.count("\n", 0, offset) + 1
+    line, counted = 1, 0  # lines counted up to offset `counted` (in order: linear in the text)
+    for offset, year, month, day, raw in found:
+        line += text.count("\n", counted, offset)
+        counted = offset
         out.append(mention(raw, line, offset - text.rfind("\n", 0, offset) - 1, year, month, day))
     return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import re
-from .record import Record, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from .config import Config, matches
 from .diagnostic import SEVERITY_RANK, Diagnostic
 from .lines import Line
 from .model import Document
+from .record import Record, replace
 from .resources import rules_dir
 from .rules import Rule, RuleError, load_dirs
 from .source import Span
@@ -139,6 +139,7 @@ class Linter:
         self._memo: dict[tuple, tuple] = {}  # (rule, path) -> (inputs, findings) of the last run
         self.reused = 0  # rule runs answered from the memo (for tests and benchmarks)
         self.rules = load_rules(self.config)
+        self._by_code = {**{r.name: r for r in self.rules}, **{r.id: r for r in self.rules}}
         self.active = [r for r in self.rules if self._selected(r)]
         known = {r.id for r in self.rules}
         for code in self.config.severity:
@@ -164,8 +165,7 @@ class Linter:
         return True
 
     def rule(self, code: str) -> Rule | None:
-        if not hasattr(self, "_by_code"):
-            self._by_code = {**{r.name: r for r in self.rules}, **{r.id: r for r in self.rules}}
+        """A rule by its code or its name."""
         return self._by_code.get(code)
 
     def lint_text(self, text: str, path: str = "<stdin>") -> tuple[Document, list[Diagnostic]]:

@@ -7,9 +7,9 @@ sum(pattern) over every key a glob pattern matches. Parsed once when a rule load
 from __future__ import annotations
 
 import fnmatch
-from .record import Record
 from functools import lru_cache
 
+from .record import Record
 from .resources import grammar_dir
 
 

@@ -12,9 +12,9 @@ whole lint of a report has 5 ms). tests/test_grammar.py checks that both agree.
 from __future__ import annotations
 
 import os
-from .record import Record
 from pathlib import Path
 
+from .record import Record
 from .resources import grammar_dir
 
 # Line kinds, as named by the grammar's terminals.

@@ -8,9 +8,9 @@ official template grids (row key × column key → Cell).
 from __future__ import annotations
 
 import datetime as _dt
-from .record import Record, factory
 
 from .lines import Line
+from .record import Record, factory
 from .source import Source, Span
 from .templates import ColumnTemplate, TableTemplate
 

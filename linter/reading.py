@@ -7,10 +7,10 @@ A file we cannot decode is an error naming the file and the byte offset, never a
 from __future__ import annotations
 
 import codecs
-from .record import Record
 from pathlib import Path
 
 from .errors import ReadError
+from .record import Record
 
 MAX_BYTES = 64 * 1024 * 1024  # a report is a few KB; refuse absurd inputs clearly
 

@@ -9,13 +9,13 @@ duplicate id is a RuleError naming the file and the key.
 from __future__ import annotations
 
 import re
-from .record import Record, factory
 from pathlib import Path
 from string import Formatter
 
 from . import toml
 from .diagnostic import CATEGORIES, SEVERITIES
 from .errors import RuleError
+from .record import Record, factory
 
 RULE_KEYS = {
     "id": str,

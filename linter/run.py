@@ -14,10 +14,10 @@ import json
 import os
 import sys
 import time
-from .record import Record, factory
 from pathlib import Path
 
 from . import __version__
+from .record import Record, factory
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"
 CACHE_FORMAT = 5

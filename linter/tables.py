@@ -13,13 +13,13 @@ is kept and marked instead of being shifted into the next row.
 from __future__ import annotations
 
 import re
-from .record import Record, factory
 
 from . import labels
 from . import lines as L
 from .cells import ColumnKind, is_number_token, needs_split, parse_value, split_candidates, sum_check
 from .lines import Line
 from .model import Cell, RowMatch, Table
+from .record import Record, factory
 from .source import Source, Span
 from .templates import RowTemplate, TableTemplate
 

@@ -6,10 +6,10 @@ a table template lists its groups (sub-tables), their columns and rows with stab
 
 from __future__ import annotations
 
-from .record import Record, factory
 from functools import lru_cache
 
 from . import toml
+from .record import Record, factory
 from .resources import templates_dir
 
 
