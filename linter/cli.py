@@ -186,7 +186,7 @@ def cmd_check(args) -> int:
 
 def report(args, results) -> int:
     from . import run as R
-    from .diagnostic import fails
+    from .diagnostic import fails, severity_fails
     from .output import format_concise, format_json, format_json_items, format_text, statistics, summary
 
     errors = 0
@@ -292,19 +292,12 @@ def report(args, results) -> int:
     if args.diff and any(r.diff for r in linted):
         return EXIT_FINDINGS
     if as_text:
-        failing = any(_fails(R.severities_of(r), args.fail_level or r.fail_level) for r in linted)
+        failing = any(severity_fails(R.severities_of(r), args.fail_level or r.fail_level) for r in linted)
     else:
         level = args.fail_level or "error"
         by_path_level = {r.path: r.fail_level for r in linted}
         failing = any(fails([d], args.fail_level or by_path_level.get(d.path, level)) for d in diags)
     return EXIT_FINDINGS if failing else EXIT_OK
-
-
-def _fails(severities: list[str], level: str) -> bool:
-    from .diagnostic import SEVERITY_RANK
-
-    threshold = SEVERITY_RANK[level]
-    return any(SEVERITY_RANK[s] >= threshold for s in severities)
 
 
 def _summary(diags, linted, results, args) -> str:

@@ -138,5 +138,9 @@ def _span(x: dict) -> Span:
 
 def fails(diags: list[Diagnostic], level: str) -> bool:
     """Whether any finding is at `level` or above (the exit code's question)."""
+    return severity_fails([d.severity for d in diags], level)
+
+
+def severity_fails(severities: list[str], level: str) -> bool:
     threshold = SEVERITY_RANK[level]
-    return any(SEVERITY_RANK[d.severity] >= threshold for d in diags)
+    return any(SEVERITY_RANK[s] >= threshold for s in severities)
