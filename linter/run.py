@@ -23,6 +23,7 @@ CACHE_DIR_NAME = ".xxgk-lint-cache"
 CACHE_FORMAT = 5
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
 REPORT_SUFFIXES = (".txt", ".md")
+_SEVERITIES = ("error", "warning", "info")
 
 
 class Options(Record):
@@ -216,11 +217,25 @@ class Cache:
         return os.path.normpath(os.path.join(self._cwd, path))
 
     def _entry(self, path: str):
-        e = self.entries.get(self._key(path))
+        key = self._key(path)
+        e = self.entries.get(key)
         if e is not None and isinstance(e[4], tuple):
-            start, end = e[4]
-            text = self.blob[start:end].decode("utf-8", "replace")
-            e[4] = [line.split("\t", 1) for line in text.split("\n") if line]
+            try:
+                start, end = e[4]
+                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
+                    raise ValueError("findings out of the file")
+                findings = []
+                for line in self.blob[start:end].decode("utf-8").split("\n"):
+                    if line:
+                        severity, tail = line.split("\t", 1)
+                        if severity not in _SEVERITIES or not (tail.startswith('"line": ') and tail.endswith("}")):
+                            raise ValueError(line)
+                        findings.append([severity, tail])
+                e[4] = findings
+            except (TypeError, ValueError):  # a damaged cache file: lint the report again
+                del self.entries[key]
+                self.dirty = True
+                return None
         return e
 
     def get_by_stat(self, path: str, st: os.stat_result):

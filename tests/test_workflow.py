@@ -245,6 +245,26 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     assert recent.exists() and not stale.exists() and not (cache_dir / "v1-0123abcd.json").exists()
 
 
+def test_a_damaged_result_cache_is_linted_again(tmp_path):
+    folder = make_folder(tmp_path, copies=1)
+    fresh = run("check", "--isolated", "--no-cache", "--format", "json", str(folder), cwd=tmp_path)
+    hour_ago = os.stat(folder).st_mtime - 3600
+    for f in folder.rglob("*.*"):
+        os.utime(f, (hour_ago, hour_ago))
+    run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+    (cache,) = (tmp_path / ".xxgk-lint-cache").glob("*.cache")
+    head, _, blob = cache.read_bytes().partition(b"\n")
+    index = json.loads(head)
+    first = next(iter(index["files"]))
+    index["files"][first][4] = "oops"  # a wrong type
+    for damaged in (blob.replace(b"\t", b" ", 3), blob.replace(b"error\t", b"fatal\t"), blob[: len(blob) // 2]):
+        cache.write_bytes(json.dumps(index).encode() + b"\n" + damaged)
+        again = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
+        assert again[:2] == fresh[:2] and "Traceback" not in again[2]
+    cache.write_bytes(b"\x00\xff not a cache")
+    assert run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)[:2] == fresh[:2]
+
+
 def test_json_findings_are_json_dumps_byte_for_byte():
     from linter.diagnostic import Diagnostic, Edit, Fix, Related
     from linter.engine import Linter
