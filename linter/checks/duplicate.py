@@ -29,7 +29,9 @@ _LEAD_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][
 
 
 def _norm(text: str) -> str:
-    return _STRIP.sub("", _LEAD_HEADING.sub("", text, count=1))
+    if text[:1] in "（(":
+        text = _LEAD_HEADING.sub("", text, count=1)
+    return _STRIP.sub("", text)
 
 
 def _sketch(text: str) -> list[int]:

@@ -190,9 +190,11 @@ class PatternCheck(Checker):
         return whole is not None and whole.search(joined) is None
 
     def check(self, doc: Document):
+        contains = self.p["contains"]
+        if contains and not any(c in doc.text for c in contains):
+            return  # (the whole text holds every text searched: nothing to gather)
         texts, joined = self._texts(doc)
         everything = joined
-        contains = self.p["contains"]
         if contains:
             if not any(c in joined for c in contains):
                 return
