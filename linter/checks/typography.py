@@ -191,8 +191,9 @@ class PatternCheck(Checker):
 
     def check(self, doc: Document):
         contains = self.p["contains"]
-        if contains and not any(c in doc.text for c in contains):
-            return  # (the whole text holds every text searched: nothing to gather)
+        if contains and (self.p["scope"] == "lines" or all(len(c) == 1 for c in contains)) and not any(c in doc.text for c in contains):
+            return  # in none of the text: nothing to gather (a paragraph joins its lines, so
+            # a longer string may appear only there)
         texts, joined = self._texts(doc)
         everything = joined
         if contains:
