@@ -159,6 +159,7 @@ def cmd_check(args) -> int:
         diff=args.diff,
         use_cache=not args.no_cache,
         stdin_filename=args.stdin_filename,
+        findings_as_json=_json_as_text(args),
     )
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes 须与 --fix 或 --diff 一起使用")
@@ -184,6 +185,16 @@ def cmd_check(args) -> int:
     return report(args, results)
 
 
+def _json_as_text(args) -> bool:
+    """JSON output with nothing to count or filter: findings (cached, or from workers) are
+    copied as JSON text, never made into objects."""
+    quiet = args.quiet or args.no_summary
+    return (
+        args.format == "json" and not (args.baseline or args.statistics or args.diff or args.fix)
+        and (quiet or not (args.output_file or sys.stderr.isatty()))
+    )
+
+
 def report(args, results) -> int:
     from . import run as R
     from .diagnostic import fails, severity_fails
@@ -193,11 +204,7 @@ def report(args, results) -> int:
     diags = []
     texts: dict[str, list[str]] = {}
     quiet = args.quiet or args.no_summary
-    # JSON with nothing to count or filter: cached findings are copied as text, never parsed
-    as_text = (
-        args.format == "json" and not (args.baseline or args.statistics or args.diff)
-        and (quiet or not (args.output_file or sys.stderr.isatty()))
-    )
+    as_text = _json_as_text(args)
     for res in results:
         if res.error:
             print(f"xxgk-lint: {res.error}", file=sys.stderr)

@@ -37,6 +37,8 @@ class Options(Record):
     diff: bool = False
     use_cache: bool = True
     stdin_filename: str | None = None
+    # the output needs only the findings' JSON: workers send that text, not pickled objects
+    findings_as_json: bool = False
 
 
 class FileResult(Record):
@@ -387,10 +389,14 @@ def _worker(args) -> FileResult:
 
 def _remote_worker(args) -> FileResult:
     """In a worker process: the text goes back only when a fix changed it (the parent holds
-    the bytes and decodes them again only for a code frame)."""
+    the bytes and decodes them again only for a code frame); for JSON output the findings go
+    back as their JSON text (made here, in parallel, and cheaper to send than objects)."""
     res = _worker(args)
     if not res.fixed:
         res.text = None
+    if args[3].findings_as_json and res.diags:
+        res._cached = [[d.severity, d.json_tail()] for d in res.diags]
+        res.diags = []
     return res
 
 
@@ -529,7 +535,8 @@ def _store(results, i, res: FileResult, cache: Cache | None, seen: tuple) -> Non
     results[i] = res
     if cache is not None and res.error is None and not res.internal:
         digest, st, read_at = seen
-        cache.put(res.path, digest, st, read_at, [[d.severity, d.json_tail()] for d in res.diags], res.skipped)
+        findings = res._cached if res._cached is not None else [[d.severity, d.json_tail()] for d in res.diags]
+        cache.put(res.path, digest, st, read_at, findings, res.skipped)
 
 
 def _cached_result(path: str, cfg, entry: list) -> FileResult:
