@@ -300,13 +300,9 @@ def _fits(table) -> bool:
 
 
 def _table_end(table) -> int:
-    last = table.span.line
-    for r in table.rows:
-        if r.status != "absent" and r.line:
-            last = max(last, r.line)
-    for c in table.cells.values():
-        last = max(last, c.span.end_line)
-    return last
+    rows = max((r.line for r in table.rows if r.status != "absent" and r.line), default=0)
+    cells = max((c.span.end_line for c in table.cells.values()), default=0)
+    return max(table.span.line, rows, cells)
 
 
 # ---------------------------------------------------------------------------------------------
