@@ -76,3 +76,16 @@ def test_table_findings_are_kept_per_rule_configuration():
     assert "XG203" in codes(default)
     assert "XG203" not in codes(lenient)
     assert "XG203" in codes(default)
+
+
+def test_duplicate_normalisation_strips_exactly_whitespace_and_punctuation():
+    """The duplicate check spells \\s out as plain characters (faster): it must still strip
+    exactly what the \\s class and the punctuation list do, for every code point."""
+    import re
+    import sys
+
+    from linter.checks.duplicate import _STRIP
+
+    reference = re.compile(r"[\s\u3000,，。.;；:：、!！?？“”\"'‘’()（）《》〈〉<>\[\]【】]+")
+    differ = [c for c in map(chr, range(sys.maxunicode + 1)) if bool(reference.fullmatch(c)) != bool(_STRIP.fullmatch(c))]
+    assert differ == []

@@ -99,22 +99,30 @@ class ProseNumberCheck(Checker):
 
         related = [Related(c.span, f"表格中为 {c.raw or 0}") for _, c in cells]
         tname = table_name(cells[0][0].key) if cells else ""
-        for p in _paragraphs(doc, self.p["sections"]):
-            for m in (m for rx in self.rxs for m in rx.finditer(p.text)):
-                if self.ex is not None:
-                    sentence = _sentence(p.text, m.start(), m.end())
-                    if self.ex.search(sentence):
-                        continue
-                if self.p["mode"] == "equal":
-                    stated = int(m.group("n"))
-                    if stated == value or stated in alternatives:
-                        continue
-                    span = p.span_of(m.start("n"), m.end("n"))
-                    yield self.diag(doc, span, related=related, stated=stated, table_value=_fmt(value), table=tname, match=m.group(0))
-                    return  # one contradiction per rule and report is enough
-                if value > 0:
-                    yield self.diag(doc, p.span_of(m.start(), m.end()), related=related, table_value=_fmt(value), table=tname, match=m.group(0))
-                    return
+        for p, m in self._matches(_paragraphs(doc, self.p["sections"])):
+            if self.ex is not None:
+                sentence = _sentence(p.text, m.start(), m.end())
+                if self.ex.search(sentence):
+                    continue
+            if self.p["mode"] == "equal":
+                stated = int(m.group("n"))
+                if stated == value or stated in alternatives:
+                    continue
+                span = p.span_of(m.start("n"), m.end("n"))
+                yield self.diag(doc, span, related=related, stated=stated, table_value=_fmt(value), table=tname, match=m.group(0))
+                return  # one contradiction per rule and report is enough
+            if value > 0:
+                yield self.diag(doc, p.span_of(m.start(), m.end()), related=related, table_value=_fmt(value), table=tname, match=m.group(0))
+                return
+
+    def _matches(self, paragraphs: list[Paragraph]):
+        """(paragraph, match) of every pattern in every paragraph, in that order."""
+        rxs = self.rxs
+        for p in paragraphs:
+            text = p.text
+            for rx in rxs:
+                for m in rx.finditer(text):
+                    yield p, m
 
 
 def _fmt(v) -> str:
