@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
 from . import templates
 
@@ -80,6 +81,8 @@ def is_crawl_line(text: str) -> bool:
     """Two section headings on one line, or a table section's heading followed by its table."""
     if len(text) < MIN_CRAWL_LENGTH or not ("情况" in text or "事项" in text or "措施" in text):
         return False
+    if "、" not in text and "．" not in text:
+        return False  # every section heading has one after its numeral
     heads = list(_section_regex().finditer(text))
     if len(heads) >= 2:
         return True
@@ -114,9 +117,13 @@ def _cuts(text: str) -> list[int]:
 
 def unfold(lines: list[str]) -> list[tuple[str, int, int]]:
     """(text, physical line, start column) pieces for the grammar; identity for normal lines."""
+    crawls = [i for i, text in enumerate(lines) if len(text) >= MIN_CRAWL_LENGTH and is_crawl_line(text)]
+    if not crawls:  # the usual case, built in C
+        return list(zip(lines, range(1, len(lines) + 1), repeat(0)))
     out: list[tuple[str, int, int]] = []
+    crawl = set(crawls)
     for i, text in enumerate(lines, 1):
-        if len(text) >= MIN_CRAWL_LENGTH and is_crawl_line(text):  # (most lines are short)
+        if i - 1 in crawl:
             prev = 0
             for cut in _cuts(text):
                 out.append((text[prev:cut], i, prev))
