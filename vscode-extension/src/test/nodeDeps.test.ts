@@ -68,13 +68,15 @@ describe('nodeDeps', () => {
             }
         }
         const env = (p: string) => ({ ...process.env, PYTHONPATH: p });
-        const ok = await run(python, ['-c', IMPORT_CHECK], { cwd: dir, env: env(good) });
+        // -S: only PYTHONPATH decides what is importable, whatever this machine's python3
+        // has installed in its site-packages.
+        const ok = await run(python, ['-S', '-c', IMPORT_CHECK], { cwd: dir, env: env(good) });
         assert.equal(ok.code, 0, ok.stderr);
         assert.match(ok.stdout, /lsp[\\/]__init__\.py/);
-        const noMain = await run(python, ['-c', IMPORT_CHECK], { cwd: dir, env: env(bad) });
+        const noMain = await run(python, ['-S', '-c', IMPORT_CHECK], { cwd: dir, env: env(bad) });
         assert.notEqual(noMain.code, 0);
         assert.match(noMain.stderr, /no __main__/);
-        const missing = await run(python, ['-c', IMPORT_CHECK], { cwd: dir, env: env(path.join(dir, 'nothing')) });
+        const missing = await run(python, ['-S', '-c', IMPORT_CHECK], { cwd: dir, env: env(path.join(dir, 'nothing')) });
         assert.notEqual(missing.code, 0);
         assert.match(missing.stderr, /No module named/);
     });
