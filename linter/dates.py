@@ -48,23 +48,26 @@ def mention(raw: str, line: int, start: int, year: int, month: int, day: int) ->
 
 def find_dates(text: str, line: int, col: int = 0) -> list[DateMention]:
     """All dates on one line of text (`col` is the text's offset on its physical line)."""
-    out: list[DateMention] = []
-    if "年" in text:
-        for m in _CN_DATE.finditer(text):
-            out.append(mention(m.group(0), line, col + m.start(), int(m[1]), int(m[2]), int(m[3])))
-    if "-" in text or "/" in text or "." in text:
-        for m in _ISO_DATE.finditer(text):
-            out.append(mention(m.group(0), line, col + m.start(), int(m[1]), int(m[3]), int(m[4])))
-    out.sort(key=lambda d: d.span.column)
-    return out
+    return [mention(raw, line, col + offset, y, m, d) for offset, y, m, d, raw in _scan(text)]
 
 
 def find_all_dates(text: str) -> list[DateMention]:
-    """All dates in a whole "\n"-separated text, in reading order — what find_dates finds on
-    each line, found faster: a date's regex is tried only where one can start, four digits
-    before a 年 or before a - / . that a digit follows (a regex that opens with a lookbehind
-    would otherwise be tried at every character)."""
-    found: list[tuple[int, int, int, int, str]] = []  # offset, year, month, day, raw
+    """All dates in a whole "\n"-separated text, in reading order (dates never run across a
+    line end): what find_dates finds on each line, in one pass."""
+    out = []
+    line, counted = 1, 0  # lines counted up to offset `counted` (in order: linear in the text)
+    for offset, year, month, day, raw in _scan(text):
+        line += text.count("\n", counted, offset)
+        counted = offset
+        out.append(mention(raw, line, offset - text.rfind("\n", 0, offset) - 1, year, month, day))
+    return out
+
+
+def _scan(text: str) -> list[tuple[int, int, int, int, str]]:
+    """(offset, year, month, day, as written) of each date, in order. A date's regex is tried
+    only where one can start — four digits before a 年, or before a - / . that a digit
+    follows: a regex that opens with a lookbehind would be tried at every character."""
+    found: list[tuple[int, int, int, int, str]] = []
     p = text.find("年")
     while p >= 0:
         j = p
@@ -83,10 +86,4 @@ def find_all_dates(text: str) -> list[DateMention]:
             if m:
                 found.append((s, int(m[1]), int(m[3]), int(m[4]), m.group(0)))
     found.sort()
-    out = []
-    line, counted = 1, 0  # lines counted up to offset `counted` (in order: linear in the text)
-    for offset, year, month, day, raw in found:
-        line += text.count("\n", counted, offset)
-        counted = offset
-        out.append(mention(raw, line, offset - text.rfind("\n", 0, offset) - 1, year, month, day))
-    return out
+    return found

@@ -1,19 +1,22 @@
-"""Dates found in the text (linter/dates.py): one scan over the whole text gives what a scan
-of every line would, positions included."""
+"""Dates found in the text (linter/dates.py): one scan over the whole text, trying the regexes
+only where a date can start, gives what searching every line at every character would."""
 
 from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from linter.dates import find_all_dates, find_dates
+from linter.dates import _CN_DATE, _ISO_DATE, find_all_dates, mention
 
 from .conftest import corpus_files
 
 
 def _by_line(text: str):
+    """The reference: each date regex searched line by line, at every character."""
     out = []
     for i, line in enumerate(text.split("\n"), 1):
-        out.extend(find_dates(line, i))
+        found = [(m.start(), m.group(0), int(m[1]), int(m[2]), int(m[3])) for m in _CN_DATE.finditer(line)]
+        found += [(m.start(), m.group(0), int(m[1]), int(m[3]), int(m[4])) for m in _ISO_DATE.finditer(line)]
+        out.extend(mention(raw, i, start, y, mo, d) for start, raw, y, mo, d in sorted(found))
     return out
 
 
