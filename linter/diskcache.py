@@ -23,9 +23,10 @@ def cache_dir() -> Path | None:
     return root if os.access(root, os.W_OK) else None
 
 
-def _key(name: str, inputs: list[Path]) -> str:
-    """Every input's path, size and modification time, in full (stored in the cache file and
-    compared exactly: no hash to trust, and no hashlib to import at start-up)."""
+def fingerprint(name: str, inputs: list[Path]) -> str:
+    """What `name` depends on: the program (version, Python, each module's path, size and
+    mtime) and each input's path, size and mtime, in full — stored with what was built and
+    compared exactly: no hash to trust, and no hashlib to import at start-up."""
     parts = [f"{name}|{__version__}|{sys.version_info[:2]}"]
     code = Path(__file__).resolve().parent
     for f in sorted(code.rglob("*.py")):  # a checkout's code changes without a version bump
@@ -48,7 +49,7 @@ def cached(name: str, inputs: list[Path], build):
         return build()
     import pickle
 
-    key = _key(name, inputs)
+    key = fingerprint(name, inputs)
     # One file per name and key checksum (several installs can share the folder); the full
     # key inside decides.
     path = root / f"{name}-{zlib.crc32(key.encode()):08x}.pickle"

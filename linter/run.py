@@ -152,26 +152,13 @@ def config_for(path: str, opts: Options):
 
 
 def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
-    """Changes whenever a rule, template, the grammar or the program changes: the program
-    version and every such file's path, size and modification time, in full (the cache file
-    stores it and compares it exactly; stat only, so a warm run reads no rule file)."""
+    """Changes whenever a rule, template, the grammar or the program changes (stat only, so a
+    warm run reads no rule file; the cache file stores it and compares it in full)."""
+    from .diskcache import fingerprint
     from .resources import grammar_dir, rules_dir
 
-    parts = [__version__, sys.version]
-    for base in (grammar_dir(), rules_dir(), *map(Path, extra_dirs)):
-        for folder, _dirs, names in sorted(os.walk(base)):
-            for name in sorted(names):
-                if name.endswith((".lark", ".toml")):
-                    st = os.stat(os.path.join(folder, name))
-                    parts.append(f"{os.path.join(folder, name)}|{st.st_size}|{st.st_mtime_ns}")
-    # the code itself: a development checkout changes without a version bump
-    pkg = os.path.dirname(os.path.abspath(__file__))
-    for folder, _dirs, names in sorted(os.walk(pkg)):
-        for name in sorted(names):
-            if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
-                parts.append(f"{os.path.join(folder, name)}|{st.st_size}|{st.st_mtime_ns}")
-    return "\n".join(parts)
+    dirs = (grammar_dir(), rules_dir(), *map(Path, extra_dirs))
+    return fingerprint("results", [f for d in dirs if d.is_dir() for f in d.rglob("*") if f.suffix in (".lark", ".toml")])
 
 
 class Cache:
