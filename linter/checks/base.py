@@ -86,6 +86,15 @@ class Checker:
     def check(self, doc: Document) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
+    def by_check(self, doc: Document) -> Iterable[Diagnostic]:
+        """The findings of the method named after the `check` parameter (`_title_line` for
+        "title-line"): for kinds whose rules each run one of several checks. (The name is
+        made once: a fresh string per call would be kept by CPython's method cache.)"""
+        name = self.__dict__.get("_method")
+        if name is None:
+            name = self.__dict__["_method"] = "_" + self.p["check"].replace("-", "_")
+        return getattr(self, name)(doc)
+
     def diag(
         self,
         doc: Document,

@@ -30,9 +30,6 @@ def deadline_for(agency: str | None, year: int) -> tuple[dt.date, str]:
     return dt.date(year + 1, 3, 31), "县级以上人民政府"
 
 
-# check -> method name, made once (a name built on every call is a new string each time)
-_METHODS = {c: "_" + c.replace("-", "_") for c in CHECKS}
-
 class DateCheck(Checker):
     kind = "date"
     params = {
@@ -42,7 +39,7 @@ class DateCheck(Checker):
     fields = frozenset({"date", "year", "expected", "written", "fixed", "problem", "deadline", "who", "period", "count"})
 
     def check(self, doc: Document):
-        yield from getattr(self, _METHODS[self.p["check"]])(doc)
+        yield from self.by_check(doc)
 
     def _malformed(self, doc: Document):
         for line in doc.lines:

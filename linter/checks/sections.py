@@ -26,9 +26,6 @@ def _start_span(doc: Document) -> Span:
     return Span(1, 1, 1, 1)
 
 
-# check -> method name, made once (a name built on every call is a new string each time)
-_METHODS = {c: "_" + c.replace("-", "_") for c in CHECKS}
-
 class SectionsCheck(Checker):
     kind = "sections"
     params = {
@@ -38,7 +35,7 @@ class SectionsCheck(Checker):
     fields = frozenset({"ordinal", "title", "official", "written", "expected", "aspect", "problem", "count", "first_line", "number"})
 
     def check(self, doc: Document):
-        yield from getattr(self, _METHODS[self.p["check"]])(doc)
+        yield from self.by_check(doc)
 
     # ------------------------------------------------------------------------------------------
 
