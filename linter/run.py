@@ -205,8 +205,8 @@ class Cache:
             self._cwd = os.getcwd()
         return os.path.normpath(os.path.join(self._cwd, path))
 
-    def _entry(self, path: str):
-        key = self._key(path)
+    def _entry(self, key: str):
+        """The entry under `key`, its findings read from the file on first use."""
         e = self.entries.get(key)
         if e is not None and isinstance(e[4], tuple):
             try:
@@ -228,15 +228,17 @@ class Cache:
         return e
 
     def get_by_stat(self, path: str, st: os.stat_result):
-        e = self.entries.get(self._key(path))
+        key = self._key(path)
+        e = self.entries.get(key)
         if e and e[2] and e[1] == st.st_size and e[2] == st.st_mtime_ns:
-            return self._entry(path)
+            return self._entry(key)
         return None
 
     def get(self, path: str, digest: str):
-        e = self.entries.get(self._key(path))
+        key = self._key(path)
+        e = self.entries.get(key)
         if e and e[0] == digest:
-            return self._entry(path)
+            return self._entry(key)
         return None
 
     def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, findings: list, skipped: bool) -> None:
