@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from json.encoder import encode_basestring as _json_string  # (the ensure_ascii=False one)
+
 from .record import Record
 from .source import Span
+
+_json_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -82,18 +87,18 @@ class Diagnostic(Record, frozen=True):
             "related": [r.to_dict() for r in self.related],
         }
 
-
     def to_json(self) -> str:
         """json.dumps(self.to_dict(), ensure_ascii=False), byte for byte, several times faster
         (a folder of a thousand reports prints its findings in milliseconds)."""
-        return '{"path": ' + _json_string()(self.path) + ", " + self.json_tail()
+        return json_head(self.path) + self.json_tail()
 
     def json_tail(self) -> str:
-        """to_json() after the path: what the result cache stores (the path is the caller's)."""
+        """to_json() after json_head(path): what the result cache stores and worker processes
+        send back (the path is the caller's)."""
         s = self.span
-        string = _json_string()
-        fix = "null" if self.fix is None else _json_encoder().encode(self.fix.to_dict())
-        related = _json_encoder().encode([r.to_dict() for r in self.related]) if self.related else "[]"
+        string = _json_string
+        fix = "null" if self.fix is None else _json_encode(self.fix.to_dict())
+        related = _json_encode([r.to_dict() for r in self.related]) if self.related else "[]"
         return (
             f'"line": {s.line}, "column": {s.column}, "end_line": {s.end_line}, '
             f'"end_column": {s.end_column}, "rule": {string(self.rule)}, "name": {string(self.name)}, '
@@ -104,8 +109,6 @@ class Diagnostic(Record, frozen=True):
     @classmethod
     def from_json(cls, text: str) -> "Diagnostic":
         """Inverse of to_json."""
-        import json
-
         d = json.loads(text)
         fix = None
         f = d.get("fix")
@@ -115,21 +118,9 @@ class Diagnostic(Record, frozen=True):
         return cls(d["rule"], d["category"], d["severity"], d["message"], _span(d), d["path"], fix, related, d.get("name", ""))
 
 
-_JSON: list = []
-
-
-def _json_encoder():
-    if not _JSON:
-        import json
-        from json.encoder import encode_basestring
-
-        _JSON.extend((json.JSONEncoder(ensure_ascii=False), encode_basestring))
-    return _JSON[0]
-
-
-def _json_string():
-    _json_encoder()
-    return _JSON[1]
+def json_head(path: str) -> str:
+    """The start of a finding's JSON, up to its path (to_json = json_head + json_tail)."""
+    return '{"path": ' + _json_string(path) + ", "
 
 
 def _span(x: dict) -> Span:

@@ -537,9 +537,9 @@ def _cached_result(path: str, cfg, entry: list) -> FileResult:
 def findings_of(res: FileResult) -> list:
     """The result's findings as Diagnostics (a cached result's are parsed on first use)."""
     if res._cached is not None:
-        from .diagnostic import Diagnostic
+        from .diagnostic import Diagnostic, json_head
 
-        head = _json_head(res.path)
+        head = json_head(res.path)
         res.diags = [Diagnostic.from_json(head + tail) for _, tail in res._cached]
         res._cached = None
     return res.diags
@@ -548,7 +548,9 @@ def findings_of(res: FileResult) -> list:
 def json_of(res: FileResult) -> list[str]:
     """The result's findings as JSON texts (output.format_json's items)."""
     if res._cached is not None:
-        head = _json_head(res.path)
+        from .diagnostic import json_head
+
+        head = json_head(res.path)
         return [head + tail for _, tail in res._cached]
     return [d.to_json() for d in res.diags]
 
@@ -557,12 +559,6 @@ def severities_of(res: FileResult) -> list[str]:
     if res._cached is not None:
         return [sev for sev, _ in res._cached]
     return [d.severity for d in res.diags]
-
-
-def _json_head(path: str) -> str:
-    from json.encoder import encode_basestring
-
-    return '{"path": ' + encode_basestring(path) + ", "
 
 
 def text_of(res: FileResult) -> str | None:
