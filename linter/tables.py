@@ -271,8 +271,8 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
 
 
 def _per_template(make):
-    """Cache a function of a template's row tuple by identity (templates live as long as the
-    process, and hashing their nested records would cost more than the function)."""
+    """Cache a function of a template part (its rows, a row) by identity: templates live as
+    long as the process, and hashing their nested records would cost more than the function."""
     memo: dict[int, tuple] = {}
 
     def cached(rows):
@@ -492,13 +492,9 @@ def _gap_align(
 # Cells of one matched row
 
 
-def _kinds(trow: RowTemplate) -> tuple[ColumnKind, ...]:
-    return _column_kinds(trow.columns)
-
-
 @_per_template
-def _column_kinds(columns: tuple) -> tuple[ColumnKind, ...]:
-    return tuple(ColumnKind(decimal=c.decimal, signed=c.signed) for c in columns)
+def _kinds(trow: RowTemplate) -> tuple[ColumnKind, ...]:
+    return tuple(ColumnKind(decimal=c.decimal, signed=c.signed) for c in trow.columns)
 
 
 def _span(tok: Tok, a: int = 0, b: int | None = None) -> Span:
