@@ -169,15 +169,13 @@ class DuplicateCheck(Checker):
         out: list[tuple[Paragraph, Paragraph, float]] = []
         texts = [n for _, n in items]
         lengths = [len(n) for n in texts]
-        ratio = fuzz.ratio
         for i in range(1, len(items)):
             n, a = texts[i], lengths[i]
             best, best_k = 0.0, -1
             for k in range(i):
-                b = lengths[k]
-                if 200 * (a if a < b else b) < threshold * (a + b):
-                    continue  # too different in length to reach the threshold (see _may_reach)
-                score = ratio(n, texts[k], score_cutoff=threshold)
+                if not _may_reach(a, lengths[k], threshold):
+                    continue
+                score = fuzz.ratio(n, texts[k], score_cutoff=threshold)
                 if score > best:
                     best, best_k = score, k
             if best_k >= 0:
