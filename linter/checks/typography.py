@@ -200,11 +200,7 @@ class PatternCheck(Checker):
             if not any(c in joined for c in contains):
                 return
             # only texts holding one of the strings can match: search just those
-            if len(contains) == 1:
-                one = contains[0]
-                texts = [x for x in texts if one in x[0]]
-            else:
-                texts = [x for x in texts if any(c in x[0] for c in contains)]
+            texts = [x for x in texts if any(c in x[0] for c in contains)]
             joined = "\n".join(t for t, _ in texts)
         if not texts:
             return
