@@ -7,7 +7,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
+
+# The cache uses CPython 3.11+'s re._compiler; on older Pythons install() does nothing.
+pytestmark = pytest.mark.skipif(sys.version_info < (3, 11), reason="regexcache needs CPython 3.11+")
 
 SCRIPT = r"""
 import re, sys
