@@ -23,6 +23,11 @@ def cache_dir() -> Path | None:
     return root if os.access(root, os.W_OK) else None
 
 
+def data_files(dirs) -> list[Path]:
+    """The rule packs, templates and grammars (.toml, .lark) under these folders."""
+    return [f for d in dirs if d.is_dir() for f in d.rglob("*") if f.suffix in (".toml", ".lark")]
+
+
 def fingerprint(name: str, inputs: list[Path]) -> str:
     """What `name` depends on: the program (version, Python, each module's path, size and
     mtime) and each input's path, size and mtime, in full — stored with what was built and

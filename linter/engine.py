@@ -13,7 +13,7 @@ from .diagnostic import SEVERITY_RANK, Diagnostic
 from .lines import Line
 from .model import Document
 from .record import Record, replace
-from .resources import rules_dir
+from .resources import grammar_dir, rules_dir
 from .rules import Rule, RuleError, load_dirs
 from .source import Span
 
@@ -25,12 +25,10 @@ _DIRECTIVE = re.compile(
 
 @lru_cache(maxsize=16)
 def _load(dirs: tuple[str, ...], params_key: str) -> tuple[Rule, ...]:
-    from .diskcache import cached
+    from .diskcache import cached, data_files
 
     paths = [Path(d) for d in dirs]
-    inputs = [f for d in paths if d.is_dir() for f in d.rglob("*") if f.suffix in (".toml", ".lark")]
-    inputs += list((Path(__file__).resolve().parent.parent / "grammar").glob("*.lark"))
-    return cached("rules", inputs, lambda: tuple(load_dirs(paths)))
+    return cached("rules", data_files([*paths, grammar_dir()]), lambda: tuple(load_dirs(paths)))
 
 
 def load_rules(config: Config) -> list[Rule]:

@@ -154,11 +154,10 @@ def config_for(path: str, opts: Options):
 def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
     """Changes whenever a rule, template, the grammar or the program changes (stat only, so a
     warm run reads no rule file; the cache file stores it and compares it in full)."""
-    from .diskcache import fingerprint
+    from .diskcache import data_files, fingerprint
     from .resources import grammar_dir, rules_dir
 
-    dirs = (grammar_dir(), rules_dir(), *map(Path, extra_dirs))
-    return fingerprint("results", [f for d in dirs if d.is_dir() for f in d.rglob("*") if f.suffix in (".lark", ".toml")])
+    return fingerprint("results", data_files((grammar_dir(), rules_dir(), *map(Path, extra_dirs))))
 
 
 class Cache:
