@@ -497,17 +497,18 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
         todo.append((i, (path, explicit, data, opts, cfg), cache, (digest, st, read_at)))
     if todo:
         if jobs > 1 and len(todo) >= 8:
-            from concurrent.futures import ProcessPoolExecutor
+            from .workers import map_ordered
 
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                chunk = max(1, min(32, len(todo) // (jobs * 4) or 1))
-                for (i, args, cache, digest), res in zip(todo, pool.map(_remote_worker, [t[1] for t in todo], chunksize=chunk)):
-                    if res.text is None:
-                        res._data = args[2]
-                    _store(results, i, res, cache, digest)
-                    done += 1
-                    if progress:
-                        progress(done, len(files))
+            def lost(args, why: str) -> FileResult:
+                return FileResult(path=args[0], error=f"{args[0]}: 检查时{why}")
+
+            for (i, args, cache, digest), res in zip(todo, map_ordered(_remote_worker, [t[1] for t in todo], jobs, lost)):
+                if res.text is None and res.error is None:
+                    res._data = args[2]
+                _store(results, i, res, cache, digest)
+                done += 1
+                if progress:
+                    progress(done, len(files))
         else:
             for i, args, cache, digest in todo:
                 _store(results, i, _worker(args), cache, digest)

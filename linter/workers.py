@@ -1,0 +1,239 @@
+"""Running one function over many items in worker processes, results in input order.
+
+On Linux the workers are plain forks of this process talking over pipes: they inherit the
+items (file bytes included), so a task is two integers, and nothing is imported for them
+(`concurrent.futures` with `multiprocessing` and `logging` takes 18–28 ms to import, spent
+before any worker starts). Elsewhere (no fork, or macOS, where forking is
+unsafe once system frameworks are loaded) `concurrent.futures.ProcessPoolExecutor` does it.
+
+A task that raises sends the exception back and it is raised here, where its result would
+have been (as `Executor.map` does). A worker that dies (killed, out of memory) loses the
+items it held: `lost(item, message)` makes their results instead, so a run always ends.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+
+_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+# Messages on the pipes: a task is "start stop\n" (stop 0: exit); a result is its length in
+# 12 ASCII digits, then the pickled list of (ok, value) per item.
+_HEAD = 12
+
+
+def map_ordered(fn: Callable, items: list, jobs: int, lost: Callable[[object, str], object], chunk: int = 0) -> Iterator:
+    """fn(item) for every item, computed in up to `jobs` processes, yielded in input order."""
+    if not chunk:
+        # small enough for the workers to finish together, large enough to amortise a message
+        chunk = max(1, min(16, len(items) // (jobs * 8) or 1))
+    if _FORK:
+        return _forked(fn, items, jobs, lost, chunk)
+    return _executor(fn, items, jobs, chunk)
+
+
+def _executor(fn: Callable, items: list, jobs: int, chunk: int) -> Iterator:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(fn, items, chunksize=chunk)
+
+
+class _Worker:
+    __slots__ = ("pid", "tasks", "results", "held")
+
+    def __init__(self, pid: int, tasks: int, results: int):
+        self.pid = pid
+        self.tasks = tasks  # fd: parent -> worker
+        self.results = results  # fd: worker -> parent
+        self.held: list[tuple[int, int]] = []  # ranges sent and not yet answered, oldest first
+
+
+def _forked(fn: Callable, items: list, jobs: int, lost: Callable, chunk: int) -> Iterator:
+    import pickle
+    import select
+
+    ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    ranges.reverse()  # popped from the end: first ranges first
+    done: dict[int, list] = {}  # range start -> its (ok, value) list
+    workers: list[_Worker] = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        for _ in range(min(jobs, len(ranges))):
+            workers.append(_spawn(fn, items, workers))
+        for w in workers:
+            for _ in range(2):  # one to work on, one queued: a worker never waits for us
+                _give(w, ranges)
+        nxt = 0  # the next item to yield
+        by_fd = {w.results: w for w in workers}
+        poller = select.poll()
+        for fd in by_fd:
+            poller.register(fd, select.POLLIN)
+        while nxt < len(items):
+            while nxt in done:
+                out = done.pop(nxt)
+                for ok, value in out:
+                    if not ok:
+                        raise value
+                    yield value
+                nxt += len(out)
+            if nxt >= len(items):
+                break
+            for fd, _event in poller.poll():
+                w = by_fd[fd]
+                data = _read_message(fd)
+                start, stop = w.held.pop(0)
+                if data is None:  # the worker died: its ranges are lost, the others go on
+                    del by_fd[fd]
+                    poller.unregister(fd)
+                    status = _reap(w)
+                    for a, b in [(start, stop), *w.held]:
+                        done[a] = [(True, lost(items[k], status)) for k in range(a, b)]
+                    w.held.clear()
+                    if not by_fd and ranges:  # every worker gone: nobody left to lint the rest
+                        while ranges:
+                            a, b = ranges.pop()
+                            done[a] = [(True, lost(items[k], status)) for k in range(a, b)]
+                    continue
+                done[start] = pickle.loads(data)
+                _give(w, ranges)
+    finally:
+        for w in workers:
+            _stop(w)
+
+
+def _spawn(fn: Callable, items: list, siblings: list[_Worker]) -> _Worker:
+    task_r, task_w = os.pipe()
+    result_r, result_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            os.close(task_w)
+            os.close(result_r)
+            for s in siblings:  # the parent's ends towards earlier workers are not ours
+                os.close(s.tasks)
+                os.close(s.results)
+            _serve(fn, items, task_r, result_w)
+            code = 0
+        except BaseException:  # Ctrl-C, a broken pipe: the parent reports what matters
+            pass
+        finally:
+            os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+    os.close(task_r)
+    os.close(result_w)
+    return _Worker(pid, task_w, result_r)
+
+
+def _serve(fn: Callable, items: list, task_r: int, result_w: int) -> None:
+    import gc
+    import pickle
+
+    gc.freeze()  # what the parent made lives on untouched: the collector need not walk it
+    tasks = os.fdopen(task_r, "rb", buffering=0)
+    while True:
+        line = _readline(tasks)
+        start, stop = map(int, line.split())
+        if stop == 0:
+            return
+        out = []
+        for k in range(start, stop):
+            try:
+                out.append((True, fn(items[k])))
+            except Exception as exc:
+                out.append((False, _picklable(exc)))
+        data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(result_w, b"%012d" % len(data) + data)
+
+
+def _readline(f) -> bytes:
+    buf = b""
+    while not buf.endswith(b"\n"):
+        b = f.read(1)
+        if not b:
+            raise EOFError
+        buf += b
+    return buf
+
+
+def _picklable(exc: Exception) -> Exception:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def _give(w: _Worker, ranges: list[tuple[int, int]]) -> None:
+    if ranges:
+        a, b = ranges.pop()
+        w.held.append((a, b))
+        _write_all(w.tasks, b"%d %d\n" % (a, b))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_message(fd: int) -> bytes | None:
+    """One length-prefixed message, or None at end of file (the worker is gone)."""
+    head = _read_exactly(fd, _HEAD)
+    if head is None:
+        return None
+    return _read_exactly(fd, int(head))
+
+
+def _read_exactly(fd: int, n: int) -> bytes | None:
+    parts = []
+    while n:
+        b = os.read(fd, min(n, 1 << 20))
+        if not b:
+            return None
+        parts.append(b)
+        n -= len(b)
+    return b"".join(parts)
+
+
+def _reap(w: _Worker) -> str:
+    """Wait for a dead worker and say how it ended (in the users' language)."""
+    try:
+        _, status = os.waitpid(w.pid, 0)
+    except ChildProcessError:
+        return "工作进程意外退出"
+    w.pid = 0
+    if os.WIFSIGNALED(status):
+        return f"工作进程意外退出(信号 {os.WTERMSIG(status)})"
+    return f"工作进程意外退出(退出码 {os.WEXITSTATUS(status)})"
+
+
+def _stop(w: _Worker) -> None:
+    """Tell a worker to exit (kill it if it is busy: we were interrupted), and wait for it."""
+    try:
+        os.write(w.tasks, b"0 0\n")
+    except OSError:
+        pass  # it is gone already
+    for fd in (w.tasks, w.results):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    if not w.pid:
+        return
+    if w.held:  # Ctrl-C, or a task's error raised here: its remaining work is not wanted
+        import signal
+
+        try:
+            os.kill(w.pid, signal.SIGTERM)
+        except OSError:
+            pass
+    try:
+        os.waitpid(w.pid, 0)
+    except ChildProcessError:
+        pass
