@@ -76,6 +76,41 @@ def catastrophic(pattern: str) -> bool:
     return walk(sre_parse.parse(pattern), False)
 
 
+_REPEATS = tuple(
+    getattr(sre_constants, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(sre_constants, name)
+)
+_ATOMIC = getattr(sre_constants, "ATOMIC_GROUP", None)
+
+
+def required_literal(rx: re.Pattern) -> str:
+    """The longest piece of plain text that every match of `rx` contains ("" if none is
+    known). A text without it cannot match, and `str.__contains__` rules that out far faster
+    than the regex engine can (which tries the pattern at every character)."""
+    if not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
+        return ""
+    best = ""
+
+    def walk(items) -> None:
+        nonlocal best
+        run: list[str] = []
+        for op, av in [*items, (None, None)]:  # (None: the end, closing the last run)
+            if op == sre_constants.LITERAL:
+                run.append(chr(av))
+                continue
+            if len(run) > len(best):
+                best = "".join(run)
+            run = []
+            if op == sre_constants.SUBPATTERN:
+                if not av[1] & re.IGNORECASE:  # (?i:…) matches other cases of its letters
+                    walk(av[-1])
+            elif op == _ATOMIC and op is not None:
+                walk(av)
+            elif op in _REPEATS and av[0] >= 1:
+                walk(av[2])
+            # anything else (alternatives, optional parts, lookarounds, classes) promises nothing
+
+    walk(sre_parse.parse(rx.pattern, rx.flags))
+    return best
 
 
 def compile_checked(pattern: str) -> re.Pattern:

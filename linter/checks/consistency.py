@@ -69,6 +69,10 @@ class ProseNumberCheck(Checker):
             if self.p["mode"] == "equal" and "n" not in rx.groupindex:
                 raise self.error(f"patterns[{k}]", "mode = \"equal\" 的正则须有名为 n 的分组 (?P<n>\\d+)")
             self.rxs.append(rx)
+        from ..regexes import required_literal
+
+        # (regex, text every match holds): a paragraph without that text is not searched
+        self.searches = [(rx, required_literal(rx)) for rx in self.rxs]
         self.ex = self.regex("exclude", self.p["exclude"]) if self.p["exclude"] else None
         try:
             self.cells = [_cell_ref(c) for c in self.p["cells"]]
@@ -117,12 +121,13 @@ class ProseNumberCheck(Checker):
 
     def _matches(self, paragraphs: list[Paragraph]):
         """(paragraph, match) of every pattern in every paragraph, in that order."""
-        rxs = self.rxs
+        searches = self.searches
         for p in paragraphs:
             text = p.text
-            for rx in rxs:
-                for m in rx.finditer(text):
-                    yield p, m
+            for rx, literal in searches:
+                if literal in text:
+                    for m in rx.finditer(text):
+                        yield p, m
 
 
 def _fmt(v) -> str:

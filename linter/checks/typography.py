@@ -150,7 +150,10 @@ class PatternCheck(Checker):
         if self.p["regex"]:
             self.rx = self.regex("regex", self.p["regex"])
         if self.p["majority_regex"]:
+            from ..regexes import required_literal
+
             self.majority_rx = self.regex("majority_regex", self.p["majority_regex"])
+            self.majority_literal = required_literal(self.majority_rx)  # absent: nothing to count
         if not self.p["regex"]:
             raise self.error("regex", "不能为空")
         if self.p["when"] == "majority" and not self.p["majority_regex"]:
@@ -216,7 +219,10 @@ class PatternCheck(Checker):
             # The competing style, counted only until it is clearly the majority (it usually
             # is, a hundred times over: counting every match would cost more than the rule).
             theirs = 0
+            literal = self.majority_literal
             for text in (everything,) if whole is not None else (t for t, _ in self._texts(doc)[0]):
+                if literal not in text:
+                    continue
                 for _ in self.majority_rx.finditer(text):
                     theirs += 1
                     if not mine > share * (mine + theirs):
