@@ -11,6 +11,7 @@ would make authors distrust the tool.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Document
 from .base import Checker, Param
@@ -52,10 +53,35 @@ DOMAINS = {
     "科技": ("科技", "科学技术"),
     "工业和信息化": ("经信", "工信", "经济和信息化", "工业和信息化"),
 }
+_DUTY_VERBS = ("结合", "发挥", "履行", "立足", "围绕")
 _CLAIM = re.compile(
-    r"(?:结合|发挥|履行|立足|围绕)(?:本局|我局|本单位|我委|本委)?(?P<name>[^\W\d_A-Za-z]{2,6}?)(?:职能|职责)"
+    rf"(?:{'|'.join(_DUTY_VERBS)})(?:本局|我局|本单位|我委|本委)?(?P<name>[^\W\d_A-Za-z]{{2,6}}?)(?:职能|职责)"
     r"|(?P<name2>[^\W\d_A-Za-z]{2,5}?)系统(?:信息公开|政务公开|政府信息)"
 )
+
+
+def _claims(text: str):
+    """What _CLAIM.finditer(text) finds, trying the regex only where a claim can start: at a
+    duty verb, or two to five characters before 系统 (searched for as text). The second
+    alternative opens with a class of Chinese characters: finditer would try it at every
+    character, ten times slower on a long paragraph."""
+    starts: set[int] = set()
+    for word in _DUTY_VERBS:
+        p = text.find(word)
+        while p >= 0:
+            starts.add(p)
+            p = text.find(word, p + 1)
+    p = text.find("系统")
+    while p >= 0:
+        starts.update(range(max(0, p - 5), p - 1))
+        p = text.find("系统", p + 1)
+    pos = 0
+    for s in sorted(starts):
+        if s >= pos:
+            m = _CLAIM.match(text, s)
+            if m:
+                yield m
+                pos = m.end()
 
 
 def _domain(word: str) -> str | None:
@@ -65,8 +91,9 @@ def _domain(word: str) -> str | None:
     return None
 
 
-def _own_domains(agency: str) -> set[str]:
-    return {key for key, names in DOMAINS.items() if any(n in agency for n in names)}
+@lru_cache(maxsize=256)  # one agency per report, and all of DOMAINS to look through
+def _own_domains(agency: str) -> frozenset[str]:
+    return frozenset(key for key, names in DOMAINS.items() if any(n in agency for n in names))
 
 
 class AgencyCheck(Checker):
@@ -140,7 +167,7 @@ class AgencyCheck(Checker):
         for p in doc.paragraphs:
             if "职" not in p.text and "系统" not in p.text:
                 continue  # every claim names 职能, 职责 or 系统 (a cheap test before the regex)
-            for m in _CLAIM.finditer(p.text):
+            for m in _claims(p.text):
                 word = m.group("name") or m.group("name2")
                 domain = _domain(word)
                 if domain is None or domain in own or domain in reported:

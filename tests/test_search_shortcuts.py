@@ -1,0 +1,38 @@
+"""Searches that try a regex only where a match can start must find exactly what the plain
+regex search finds: checked on the corpus and on random texts built from the pieces that
+matter (a shortcut that misses a match is a missed finding)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("hypothesis")
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from linter.checks import agency  # noqa: E402
+
+from .conftest import corpus_files  # noqa: E402
+
+
+def _same(found, expected) -> None:
+    assert [(m.span(), m.group(0)) for m in found] == [(m.span(), m.group(0)) for m in expected]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:12])
+def test_agency_claims_on_the_corpus(path):
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    for line in text.splitlines():
+        _same(agency._claims(line), agency._CLAIM.finditer(line))
+
+
+CLAIM_PIECES = [*agency._DUTY_VERBS, "系统", "信息公开", "政务公开", "政府信息", "职能", "职责", "本局", "我委",
+                "教育", "卫生", "科技", "局", "a", "1", "，", " ", "系", "统"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(CLAIM_PIECES), max_size=30))
+def test_agency_claims_on_random_text(pieces):
+    text = "".join(pieces)
+    _same(agency._claims(text), agency._CLAIM.finditer(text))
