@@ -71,6 +71,28 @@ def cached(name: str, inputs: list[Path], build):
         with open(tmp, "wb") as f:
             pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune(root, name, path)
     except Exception:
         pass
     return value
+
+
+KEEP = 8  # files kept per name: a few installs sharing the folder, each with its own key
+
+
+def _prune(root: Path, name: str, newest: Path) -> None:
+    """Every upgrade (and every edit of a checkout) makes a new key, so a new file: keep the
+    most recently written few of each name, not one per version ever run."""
+    files = []
+    for f in root.glob(f"{name}-*.pickle"):
+        if f.name[len(name) + 1 : -len(".pickle")].isalnum() and f != newest:  # not "rules-x-y"
+            try:
+                files.append((f.stat().st_mtime_ns, f))
+            except OSError:
+                pass
+    files.sort(reverse=True)
+    for _, f in files[KEEP - 1 :]:
+        try:
+            f.unlink()
+        except OSError:
+            pass

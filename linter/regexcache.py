@@ -89,9 +89,28 @@ def install() -> None:
 
 
 def _version_key() -> str:
+    """This Python build and this program's version: the patterns change with the program,
+    and a file per version does not keep the patterns of every version ever run."""
     import zlib
 
-    return f"{zlib.crc32(sys.version.encode()):08x}"
+    from . import __version__
+
+    return f"{zlib.crc32(f'{sys.version}|{__version__}'.encode()):08x}"
+
+
+STALE_DAYS = 30  # other versions' files not written for this long are removed
+
+
+def _prune(current) -> None:
+    import time
+
+    cutoff = time.time() - STALE_DAYS * 86400
+    for f in current.parent.glob("regex-*.marshal"):
+        try:
+            if f != current and f.stat().st_mtime < cutoff:
+                f.unlink()
+        except OSError:
+            pass
 
 
 def _remember(key, entry) -> None:
@@ -110,10 +129,20 @@ def save() -> None:
 
     tmp = _path.with_suffix(f".{os.getpid()}.tmp")
     try:
+        try:  # what other processes (parallel workers) stored meanwhile is kept
+            with open(_path, "rb") as f:
+                stored = marshal.load(f)
+            if isinstance(stored, dict):
+                for key, entry in stored.items():
+                    if key not in _entries and len(_entries) < 4096:
+                        _entries[key] = entry
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
         with open(tmp, "wb") as f:
             marshal.dump(_entries, f)
         os.replace(tmp, _path)
         _added = 0
+        _prune(_path)
     except (OSError, ValueError):
         try:
             os.unlink(tmp)

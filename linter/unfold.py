@@ -68,7 +68,7 @@ def _table_regex() -> re.Pattern:
                     labels.update(row.aliases)
                     if row.parent:
                         labels.add(row.parent)
-    ordered = sorted(labels, key=len, reverse=True)
+    ordered = sorted(labels, key=lambda x: (-len(x), x))  # longest first; a fixed order (a set's is not)
     alts = "|".join(_flex(x) for x in ordered)
     caption = f"第二十条第{_OPEN}[一二三四五六七八九十]{_CLOSE}项"
     return re.compile(f"{caption}|{alts}")
