@@ -64,14 +64,12 @@ def _forked(fn: Callable, items: list, jobs: int, lost: Callable, chunk: int) ->
     try:
         for _ in range(min(jobs, len(ranges))):
             workers.append(_spawn(fn, items, workers))
-        for w in workers:
-            for _ in range(2):  # one to work on, one queued: a worker never waits for us
-                _give(w, ranges)
         nxt = 0  # the next item to yield
         by_fd = {w.results: w for w in workers}
         poller = select.poll()
         for fd in by_fd:
             poller.register(fd, select.POLLIN)
+        _feed(by_fd.values(), ranges)
         while nxt < len(items):
             while nxt in done:
                 out = done.pop(nxt)
@@ -85,21 +83,23 @@ def _forked(fn: Callable, items: list, jobs: int, lost: Callable, chunk: int) ->
             for fd, _event in poller.poll():
                 w = by_fd[fd]
                 data = _read_message(fd)
-                start, stop = w.held.pop(0)
-                if data is None:  # the worker died: its ranges are lost, the others go on
+                if data is None:  # the worker died with the range it was on; the others go on
                     del by_fd[fd]
                     poller.unregister(fd)
                     status = _reap(w)
-                    for a, b in [(start, stop), *w.held]:
+                    if w.held:
+                        a, b = w.held.pop(0)
                         done[a] = [(True, lost(items[k], status)) for k in range(a, b)]
+                    ranges.extend(reversed(w.held))  # queued, not started: for the others
                     w.held.clear()
-                    if not by_fd and ranges:  # every worker gone: nobody left to lint the rest
+                    if not by_fd:  # every worker gone: nobody left to do the rest
                         while ranges:
                             a, b = ranges.pop()
                             done[a] = [(True, lost(items[k], status)) for k in range(a, b)]
                     continue
+                start, _ = w.held.pop(0)
                 done[start] = pickle.loads(data)
-                _give(w, ranges)
+            _feed(by_fd.values(), ranges)
     finally:
         for w in workers:
             _stop(w)
@@ -172,11 +172,18 @@ def _picklable(exc: Exception) -> Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def _give(w: _Worker, ranges: list[tuple[int, int]]) -> None:
-    if ranges:
-        a, b = ranges.pop()
-        w.held.append((a, b))
-        _write_all(w.tasks, b"%d %d\n" % (a, b))
+def _feed(workers, ranges: list[tuple[int, int]]) -> None:
+    """Keep every live worker holding two ranges, one to work on and one queued, so that it
+    never waits for us."""
+    for w in workers:
+        while len(w.held) < 2 and ranges:
+            a, b = ranges.pop()
+            try:
+                _write_all(w.tasks, b"%d %d\n" % (a, b))
+            except OSError:  # it died: the range goes to another (its end shows on its results)
+                ranges.append((a, b))
+                break
+            w.held.append((a, b))
 
 
 def _write_all(fd: int, data: bytes) -> None:
