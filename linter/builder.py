@@ -243,14 +243,14 @@ def _tables(doc: Document) -> None:
         # The same region (same lines at the same places) gives the same table: while an author
         # types in the prose, the language server re-lints without re-reading the tables.
         memo_key = (key, doc.format, tuple(map(Line._values, section.lines)))  # (kind, text, lineno, col) each
-        cached = _TABLE_MEMO.get(memo_key)
-        if cached is not None:
+        hit = _TABLE_MEMO.get(memo_key)
+        if hit is not None:
+            cached, section.table_end = hit
             doc.tables[key] = cached
             if key == "active" and cached.cells:
                 doc.format = cached.format
             elif doc.format is None and key == "applications" and cached.cells:
                 doc.format = cached.format
-            section.table_end = _table_end(cached)
             continue
         raws = None if key == "review" else raw_rows(section.lines, run_width_of(key))[0]
 
@@ -286,10 +286,10 @@ def _tables(doc: Document) -> None:
         section.table_end = _table_end(chosen.table)
         if len(_TABLE_MEMO) > 64:
             _TABLE_MEMO.clear()
-        _TABLE_MEMO[memo_key] = chosen.table
+        _TABLE_MEMO[memo_key] = (chosen.table, section.table_end)
 
 
-_TABLE_MEMO: dict[tuple, object] = {}
+_TABLE_MEMO: dict[tuple, tuple] = {}  # region -> (its table, the table's last line)
 
 
 def _fits(table) -> bool:
