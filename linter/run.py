@@ -53,6 +53,7 @@ class FileResult(Record):
     cached: bool = False
     fail_level: str = "error"
     _data: bytes | None = None  # the file's bytes, decoded only when a code frame needs the text
+    _seen: tuple = ("", 0)  # (content hash, when it was read): what the cache records
     # from the cache: (severity, JSON after the path) per finding, made into Diagnostics only
     # when something needs them (JSON output needs only the text)
     _cached: list | None = None
@@ -370,24 +371,6 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
     return res
 
 
-def _worker(args) -> FileResult:
-    path, explicit, data, opts, cfg = args
-    return lint_one(path, explicit, data, opts, cfg)
-
-
-def _remote_worker(args) -> FileResult:
-    """In a worker process: the text goes back only when a fix changed it (the parent holds
-    the bytes and decodes them again only for a code frame); for JSON output the findings go
-    back as their JSON text (made here, in parallel, and cheaper to send than objects)."""
-    res = _worker(args)
-    if not res.fixed:
-        res.text = None
-    if args[3].findings_as_json and res.diags:
-        res._cached = [[d.severity, d.json_tail()] for d in res.diags]
-        res.diags = []
-    return res
-
-
 # -- writing -----------------------------------------------------------------------------------
 
 
@@ -434,13 +417,21 @@ def write_report(path: Path, text: str, encoding: str) -> None:
 def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) -> list[FileResult]:
     """Lint `files` and return one result per file, in input order."""
     results: list[FileResult | None] = [None] * len(files)
-    todo: list[tuple[int, tuple]] = []
+    misses: list[tuple[int, tuple, Cache | None, os.stat_result | None]] = []  # not known by stat
     caches: dict[tuple, Cache] = {}
     fingerprints: dict[tuple, str] = {}
     done = 0
     use_cache = opts.use_cache and not (opts.fix or opts.diff)
     configs: dict[str, object] = {}  # folder -> its configuration (found once per folder)
     cache_of: dict[int, Cache] = {}  # id(configuration) -> its cache
+
+    def finished(i: int, res: FileResult, cache: Cache | None, st) -> None:
+        nonlocal done
+        _store(results, i, res, cache, st)
+        done += 1
+        if progress:
+            progress(done, len(files))
+
     for i, (path, explicit) in enumerate(files):
         folder = os.path.dirname(path) if path != "-" else "-"
         cfg = configs.get(folder)
@@ -470,60 +461,95 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
                 if progress:
                     progress(done, len(files))
                 continue
-        read_at = time.time_ns()
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        elif cache is None and jobs > 1:
-            data = None  # the worker reads it (the bytes need not cross a pipe)
-        else:
-            data, error = _read(path)
-            if error:
-                results[i] = FileResult(path=path, error=error)
-                continue
-        digest = ""
-        if cache is not None:
-            import hashlib
+        data = sys.stdin.buffer.read() if path == "-" else None
+        misses.append((i, (path, explicit, data, opts, cfg, cache), cache, st))
+    if misses:
+        from . import workers
 
-            digest = hashlib.sha256(data).hexdigest()
-            hit = cache.get(path, digest)
-            if hit is not None:
-                results[i] = r = _cached_result(path, cfg, hit)
-                r._data = data
-                cache.put(path, digest, st, read_at, hit[4], hit[3])  # the file's new mtime
-                done += 1
-                if progress:
-                    progress(done, len(files))
-                continue
-        todo.append((i, (path, explicit, data, opts, cfg), cache, (digest, st, read_at)))
-    if todo:
-        if jobs > 1 and len(todo) >= 8:
-            from .workers import map_ordered
+        def lost(args, why: str) -> FileResult:
+            return FileResult(path=args[0], error=f"{args[0]}: 检查时{why}")
 
-            def lost(args, why: str) -> FileResult:
-                return FileResult(path=args[0], error=f"{args[0]}: 检查时{why}")
-
-            for (i, args, cache, digest), res in zip(todo, map_ordered(_remote_worker, [t[1] for t in todo], jobs, lost)):
+        if jobs > 1 and len(misses) >= 8 and workers.FORKS:
+            # Forked workers read, hash, look up and lint: the parent only collects.
+            items = [m[1] for m in misses]
+            for (i, args, cache, st), res in zip(misses, workers.map_ordered(_remote_check, items, jobs, lost)):
+                if res.text is None and res.error is None and args[2] is not None:
+                    res._data = args[2]  # standard input, read here
+                finished(i, res, cache, st)
+        elif jobs > 1 and len(misses) >= 8:
+            # Workers that are not forks get everything by pickle: the parent reads, hashes
+            # and looks up (a cache is not sent to them), they lint.
+            todo = []
+            for i, (path, explicit, data, opts_, cfg, cache), _cache, st in misses:
+                res, data, seen = _prepare(path, data, cfg, cache)
+                if res is not None:
+                    res._seen = seen
+                    finished(i, res, cache, st)
+                else:
+                    todo.append((i, (path, explicit, data, opts_, cfg, None), cache, st, seen))
+            items = [t[1] for t in todo]
+            for (i, args, cache, st, seen), res in zip(todo, workers.map_ordered(_remote_check, items, jobs, lost)):
+                res._seen = seen
                 if res.text is None and res.error is None:
                     res._data = args[2]
-                _store(results, i, res, cache, digest)
-                done += 1
-                if progress:
-                    progress(done, len(files))
+                finished(i, res, cache, st)
         else:
-            for i, args, cache, digest in todo:
-                _store(results, i, _worker(args), cache, digest)
-                done += 1
-                if progress:
-                    progress(done, len(files))
+            for i, args, cache, st in misses:
+                finished(i, _check(args), cache, st)
     for cache in caches.values():
         cache.save()
     return [r for r in results if r is not None]
 
 
-def _store(results, i, res: FileResult, cache: Cache | None, seen: tuple) -> None:
+def _prepare(path: str, data: bytes | None, cfg, cache: Cache | None):
+    """Read the file (unless `data` is given), hash it and look its content up in the cache.
+    Returns (a result if done: unreadable or known, the bytes, (hash, when it was read))."""
+    read_at = time.time_ns()
+    if data is None:
+        data, error = _read(path)
+        if error:
+            return FileResult(path=path, error=error), None, ("", read_at)
+    digest = ""
+    if cache is not None:
+        import hashlib
+
+        digest = hashlib.sha256(data).hexdigest()
+        hit = cache.get(path, digest)
+        if hit is not None:  # touched, not changed: the cache gets the new mtime (see _store)
+            res = _cached_result(path, cfg, hit)
+            res._data = data
+            return res, data, (digest, read_at)
+    return None, data, (digest, read_at)
+
+
+def _check(args) -> FileResult:
+    """One file's whole job: read, look up, lint on a miss (here or in a worker)."""
+    path, explicit, data, opts, cfg, cache = args
+    res, data, seen = _prepare(path, data, cfg, cache)
+    if res is None:
+        res = lint_one(path, explicit, data, opts, cfg)
+    res._seen = seen
+    return res
+
+
+def _remote_check(args) -> FileResult:
+    """_check in a worker process: the text goes back only when a fix changed it (the parent
+    decodes the file again only for a code frame); for JSON output the findings go back as
+    their JSON text (made here, in parallel, and cheaper to send than objects)."""
+    res = _check(args)
+    if not res.fixed:
+        res.text = None
+    res._data = None
+    if args[3].findings_as_json and res.diags:
+        res._cached = [[d.severity, d.json_tail()] for d in res.diags]
+        res.diags = []
+    return res
+
+
+def _store(results, i, res: FileResult, cache: Cache | None, st) -> None:
     results[i] = res
     if cache is not None and res.error is None and not res.internal:
-        digest, st, read_at = seen
+        digest, read_at = res._seen
         findings = res._cached if res._cached is not None else [[d.severity, d.json_tail()] for d in res.diags]
         cache.put(res.path, digest, st, read_at, findings, res.skipped)
 

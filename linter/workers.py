@@ -17,7 +17,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 
-_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
+# Workers are forks (see above). XXGK_LINT_NO_FORK=1 takes the other way (for its tests).
+FORKS = sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("XXGK_LINT_NO_FORK")
 
 # Messages on the pipes: a task is "start stop\n" (stop 0: exit); a result is its length in
 # 12 ASCII digits, then the pickled list of (ok, value) per item.
@@ -29,7 +30,7 @@ def map_ordered(fn: Callable, items: list, jobs: int, lost: Callable[[object, st
     if not chunk:
         # small enough for the workers to finish together, large enough to amortise a message
         chunk = max(1, min(16, len(items) // (jobs * 8) or 1))
-    if _FORK:
+    if FORKS:
         return _forked(fn, items, jobs, lost, chunk)
     return _executor(fn, items, jobs, chunk)
 

@@ -43,9 +43,9 @@ def lost(item, why):
 
 @pytest.fixture(params=["fork", "executor"])
 def mode(request, monkeypatch):
-    if request.param == "fork" and not workers._FORK:
+    if request.param == "fork" and not workers.FORKS:
         pytest.skip("no fork on this platform")
-    monkeypatch.setattr(workers, "_FORK", request.param == "fork")
+    monkeypatch.setattr(workers, "FORKS", request.param == "fork")
     return request.param
 
 
@@ -74,14 +74,14 @@ def test_an_error_is_raised_at_its_item(mode):
 
 
 def test_an_unpicklable_error_still_reaches_the_parent():
-    if not workers._FORK:
+    if not workers.FORKS:
         pytest.skip("no fork on this platform")
     with pytest.raises(RuntimeError, match="Unpicklable: bad"):
         list(workers.map_ordered(raise_unpicklable, list(range(4)), 2, lost))
 
 
 def test_a_dead_worker_loses_only_its_items():
-    if not workers._FORK:
+    if not workers.FORKS:
         pytest.skip("no fork on this platform")
     before = _children()
     out = list(workers.map_ordered(die_on_5, list(range(30)), 2, lost, 2))
@@ -94,14 +94,14 @@ def test_a_dead_worker_loses_only_its_items():
 
 
 def test_every_worker_dead_still_ends():
-    if not workers._FORK:
+    if not workers.FORKS:
         pytest.skip("no fork on this platform")
     out = list(workers.map_ordered(die_on_5, [5] * 20, 2, lost, 1))
     assert out == [("lost", 5, "工作进程意外退出(信号 9)")] * 20
 
 
 def test_no_process_is_left_behind_when_the_consumer_stops():
-    if not workers._FORK:
+    if not workers.FORKS:
         pytest.skip("no fork on this platform")
     before = _children()
     gen = workers.map_ordered(square, list(range(1000)), 2, lost, 1)

@@ -3,6 +3,7 @@ reports in parallel, the cache, baselines, excludes, pre-commit."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -181,6 +182,33 @@ def test_parallel_equals_serial_and_cache(tmp_path):
     target.write_text(target.read_text(encoding="utf-8").replace("27 |", "28 |", 1), encoding="utf-8")
     changed = json.loads(run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)[1])
     assert any(d["rule"] == "XG201" and d["path"] == str(target) for d in changed)
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked-workers", "executor-workers"])
+def test_parallel_runs_fill_and_use_the_cache(tmp_path, fork):
+    """Forked workers read, hash and look up files themselves; other workers get them from
+    the parent. Either way: the findings of a serial run, and files touched without a change
+    are known by content and get their new mtime recorded."""
+    folder = make_folder(tmp_path)
+    files = sorted(folder.rglob("*.*"))
+    hour_ago = os.stat(files[0]).st_mtime - 3600
+    for f in files:  # older than their reading: the cache records their size and mtime
+        os.utime(f, (hour_ago, hour_ago))
+    env = {} if fork else {"XXGK_LINT_NO_FORK": "1"}
+    serial = run("check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", str(folder))
+    cold = run("check", "--isolated", "--jobs", "2", "--format", "json", str(folder), cwd=tmp_path, env=env)
+    assert all(e[2] == os.stat(p).st_mtime_ns for p, e in _cache_entries(tmp_path).items())
+    for f in files:  # touched: same bytes, another mtime
+        os.utime(f, (hour_ago - 60, hour_ago - 60))
+    touched = run("check", "--isolated", "--jobs", "2", "--format", "json", str(folder), cwd=tmp_path, env=env)
+    entries = _cache_entries(tmp_path)
+    assert len(entries) == len(files) and all(e[2] == os.stat(p).st_mtime_ns for p, e in entries.items())
+    assert all(e[0] == hashlib.sha256(Path(p).read_bytes()).hexdigest() for p, e in entries.items())
+    warm = run("check", "--isolated", "--jobs", "2", "--format", "json", str(folder), cwd=tmp_path, env=env)
+    assert serial[0] == cold[0] == touched[0] == warm[0] == 1
+    assert serial[1] == cold[1] == touched[1] == warm[1]
+    text = run("check", "--isolated", "--jobs", "2", str(folder), cwd=tmp_path, env=env)  # code frames
+    assert text[1] == run("check", "--isolated", "--no-cache", "--jobs", "1", str(folder))[1]
 
 
 def test_an_unreadable_file_in_a_parallel_run(tmp_path):
