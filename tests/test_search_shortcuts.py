@@ -11,7 +11,10 @@ pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+import re  # noqa: E402
+
 from linter.checks import agency  # noqa: E402
+from linter.checks import dates as date_checks  # noqa: E402
 
 from .conftest import corpus_files  # noqa: E402
 
@@ -36,3 +39,32 @@ CLAIM_PIECES = [*agency._DUTY_VERBS, "系统", "信息公开", "政务公开", "
 def test_agency_claims_on_random_text(pieces):
     text = "".join(pieces)
     _same(agency._claims(text), agency._CLAIM.finditer(text))
+
+
+# Regexes rewritten so that they open with text rather than a lookbehind, and their plain forms.
+REWRITTEN = [
+    (date_checks._GLUED, re.compile(r"(?<![\d年])((?:19|20)\d{2})(1[0-2]|0?[1-9])月(\d{1,2})日")),
+    (date_checks._YEAR, re.compile(r"(?<!\d)(20\d{2})[ \t]*年(?!度报告)")),
+]
+
+
+def _same_groups(fast: re.Pattern, plain: re.Pattern, text: str) -> None:
+    assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:12])
+def test_rewritten_regexes_on_the_corpus(path):
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    for fast, plain in REWRITTEN:
+        _same_groups(fast, plain, text)
+
+
+DATE_PIECES = ["19", "20", "2021", "202", "1", "0", "12", "3", "年", "月", "日", "度报告", " ", "\t", "a", "，"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=25))
+def test_rewritten_regexes_on_random_text(pieces):
+    text = "".join(pieces)
+    for fast, plain in REWRITTEN:
+        _same_groups(fast, plain, text)

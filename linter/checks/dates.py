@@ -14,8 +14,11 @@ from .base import Checker, Param
 
 CHECKS = ("malformed", "invalid", "signature", "publication", "deadline", "period", "text-year")
 # A year glued to its month: "20211月1日", "202112月31日" (the 年 is missing).
-_GLUED = re.compile(r"(?<![\d年])((?:19|20)\d{2})(1[0-2]|0?[1-9])月(\d{1,2})日")
-_YEAR = re.compile(r"(?<!\d)(20\d{2})[ \t]*年(?!度报告)")
+# The lookbehinds stand after the year's first digits, not first: a pattern opening with a
+# lookbehind is tried at every character, one opening with text is searched for (same matches;
+# tests/test_search_shortcuts.py compares them with the plain forms).
+_GLUED = re.compile(r"((?:19|20)(?<![\d年]\d\d)\d{2})(1[0-2]|0?[1-9])月(\d{1,2})日")  # (?<![\d年])((?:19|20)\d{2})…
+_YEAR = re.compile(r"(20(?<!\d20)\d{2})[ \t]*年(?!度报告)")  # (?<!\d)(20\d{2})[ \t]*年(?!度报告)
 _DEPARTMENT = re.compile(r"(局|委员会|委|办公室|办|中心|厅|署|所|站|院|馆|队|处|室|公司|集团)$")
 _TOWN = re.compile(r"(乡|镇|街道|街道办事处)(人民政府)?$")
 
