@@ -56,7 +56,7 @@ def _forked(fn: Callable, items: list, jobs: int, lost: Callable, chunk: int) ->
     import pickle
     import select
 
-    ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    ranges = _ranges(len(items), jobs, chunk)
     ranges.reverse()  # popped from the end: first ranges first
     done: dict[int, list] = {}  # range start -> its (ok, value) list
     workers: list[_Worker] = []
@@ -104,6 +104,18 @@ def _forked(fn: Callable, items: list, jobs: int, lost: Callable, chunk: int) ->
     finally:
         for w in workers:
             _stop(w)
+
+
+def _ranges(n: int, jobs: int, chunk: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of at most `chunk` items, shrinking towards the end (a quarter of
+    each worker's share of what is left): the workers finish together, none left waiting
+    while another works through a last large range."""
+    out, i = [], 0
+    while i < n:
+        size = max(1, min(chunk, (n - i) // (jobs * 4)))
+        out.append((i, i + size))
+        i += size
+    return out
 
 
 def _spawn(fn: Callable, items: list, siblings: list[_Worker]) -> _Worker:

@@ -111,3 +111,11 @@ def test_no_process_is_left_behind_when_the_consumer_stops():
     with pytest.raises(ValueError):
         list(workers.map_ordered(fail_on_7, list(range(100)), 2, lost, 1))
     assert _children() == before
+
+
+@pytest.mark.parametrize("n, jobs, chunk", [(0, 2, 16), (1, 2, 16), (7, 3, 2), (1000, 2, 16), (999, 8, 5)])
+def test_ranges_cover_the_items_in_order_and_shrink(n, jobs, chunk):
+    ranges = workers._ranges(n, jobs, chunk)
+    assert [k for a, b in ranges for k in range(a, b)] == list(range(n))
+    sizes = [b - a for a, b in ranges]
+    assert all(1 <= s <= chunk for s in sizes) and sizes == sorted(sizes, reverse=True)
