@@ -8,7 +8,8 @@ unsafe once system frameworks are loaded) `concurrent.futures.ProcessPoolExecuto
 
 A task that raises sends the exception back and it is raised here, where its result would
 have been (as `Executor.map` does). A worker that dies (killed, out of memory) loses the
-items it held: `lost(item, message)` makes their results instead, so a run always ends.
+range of items it was working on — `lost(item, message)` makes their results instead — and
+the others take over the rest, so a run always ends.
 """
 
 from __future__ import annotations
@@ -138,7 +139,12 @@ def _spawn(fn: Callable, items: list, siblings: list[_Worker]) -> _Worker:
         except BaseException:  # Ctrl-C, a broken pipe: the parent reports what matters
             pass
         finally:
-            os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+            for stream in (sys.stdout, sys.stderr):  # what a task printed (the parent's own
+                try:  # output was flushed before the fork: these buffers hold only ours)
+                    stream.flush()
+                except Exception:
+                    pass
+            os._exit(code)  # no atexit handlers
     os.close(task_r)
     os.close(result_w)
     return _Worker(pid, task_w, result_r)

@@ -119,3 +119,31 @@ def test_ranges_cover_the_items_in_order_and_shrink(n, jobs, chunk):
     assert [k for a, b in ranges for k in range(a, b)] == list(range(n))
     sizes = [b - a for a, b in ranges]
     assert all(1 <= s <= chunk for s in sizes) and sizes == sorted(sizes, reverse=True)
+
+
+PRINTS = """
+import sys
+from linter import workers
+
+def shout(x):
+    print(f"item {x}")  # stdout is a pipe: block-buffered
+    return x
+
+assert list(workers.map_ordered(shout, list(range(10)), 2, None, 1)) == list(range(10))
+"""
+
+
+def test_what_a_task_prints_is_not_lost():
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    if not workers.FORKS:
+        pytest.skip("no fork on this platform")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
+    proc = subprocess.run([sys.executable, "-c", PRINTS], capture_output=True, text=True, timeout=60,
+                          env={**env, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    # (two workers share the pipe: their lines may interleave, none may be missing)
+    assert sorted(proc.stdout.replace("item", "\nitem").split()) == sorted("\n".join(f"item {k}" for k in range(10)).split())
