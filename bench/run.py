@@ -581,9 +581,10 @@ class Bench:
             src = self.corpus[i % len(self.corpus)]
             (distinct / f"{i:04d}_{src.name}").write_bytes(b"\n" * (1 + i // len(self.corpus)) + src.read_bytes())
         sd = measure(f"jobs {cores}, no cache, distinct", [*base[:-1], "distinct", "--jobs", str(cores), "--no-cache"], reps)
-        measure(f"jobs {cores}, cache cold (fills it)", base + ["--jobs", str(cores)], 1, before=clear_cache)
+        sc = measure(f"jobs {cores}, cache cold (fills it)", base + ["--jobs", str(cores)], reps, before=clear_cache)
         sw = measure(f"jobs {cores}, cache warm", base + ["--jobs", str(cores)], self.runs(5, 2))
         out["distinct_reports_per_s"] = sd["reports_per_s"]
+        out["cold_cache_reports_per_s"] = sc["reports_per_s"]
         out["parallel_speedup"] = s1["median"] / sn["median"]
         out["warm_speedup"] = sn["median"] / sw["median"]
         eff, alone, together = self.cpu_capacity()
@@ -1125,8 +1126,11 @@ class Bench:
             w = next(x for x in s4 if x.endswith("cache warm"))
             v = s4[k]["reports_per_s"]
             d = s4.get("distinct_reports_per_s")
-            add("≥ 1,000 reports/s (all cores, no cache)", f"{v:,.0f}/s (jobs 1: {s4['jobs 1, no cache']['reports_per_s']:,.0f}/s"
-                + (f"; no two alike: {d:,.0f}/s)" if d else ")"), v >= TARGETS["reports_per_s"])
+            c = s4.get("cold_cache_reports_per_s", v)
+            # the words: "≥ 1,000 reports/s with the cache cold" — the run that fills it
+            add("≥ 1,000 reports/s (all cores, cache cold)", f"{c:,.0f}/s (no cache: {v:,.0f}/s; jobs 1: "
+                f"{s4['jobs 1, no cache']['reports_per_s']:,.0f}/s" + (f"; no two alike: {d:,.0f}/s)" if d else ")"),
+                min(c, v) >= TARGETS["reports_per_s"])
             add("≥ 10,000 reports/s with a warm cache", f"{s4[w]['reports_per_s']:,.0f}/s", s4[w]["reports_per_s"] >= TARGETS["warm_reports_per_s"])
         except (KeyError, TypeError, StopIteration):
             add("≥ 1,000 reports/s", "not measured", None)

@@ -267,7 +267,16 @@ class Cache:
             gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            atomic_write(self.path, head + b"\n" + b"".join(chunks))
+            # Written whole and renamed into place, but neither fsync'd nor through tempfile (an
+            # import of its own): a cache cut short by a crash is read as damaged and rebuilt.
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            try:
+                with open(tmp, "wb") as f:
+                    f.write(head + b"\n" + b"".join(chunks))
+                os.replace(tmp, self.path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
             self._prune()
         except OSError:
             pass  # a read-only project: no cache, no failure
@@ -277,6 +286,13 @@ class Cache:
         month (each upgrade or configuration makes a file of its own)."""
         month_ago = time.time() - 30 * 86400
         for f in self.path.parent.iterdir():
+            if f.name.endswith(".tmp"):  # left by a run that was killed while writing
+                try:
+                    if f.stat().st_mtime < time.time() - 3600:
+                        f.unlink()
+                except OSError:
+                    pass
+                continue
             if f == self.path or f.name == ".gitignore" or not f.name.startswith("v"):
                 continue
             try:

@@ -262,6 +262,9 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     (stale := cache_dir / f"{next(cache_dir.glob('v*.cache')).name[:3]}deadbeef.cache").write_text("x", encoding="utf-8")
     (recent := cache_dir / f"{stale.name[:3]}cafebabe.cache").write_text("x", encoding="utf-8")
     os.utime(stale, (hour_ago - 40 * 86400, hour_ago - 40 * 86400))
+    (left_over := cache_dir / ".v5-0badcafe.cache.123.tmp").write_text("x", encoding="utf-8")  # a killed run's
+    os.utime(left_over, (hour_ago - 60, hour_ago - 60))
+    (writing := cache_dir / ".v5-0badcafe.cache.456.tmp").write_text("x", encoding="utf-8")  # another run's, now
     # a warm run that did not read a file still prints its code frames (read when needed)
     os.utime(fresh, (hour_ago, hour_ago))
     run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
@@ -271,6 +274,7 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     code, out, _ = run("check", "--isolated", str(fresh), cwd=tmp_path)
     assert code == 1 and f"{finding['line']} | {source_line}" in out
     assert recent.exists() and not stale.exists() and not (cache_dir / "v1-0123abcd.json").exists()
+    assert writing.exists() and not left_over.exists()
 
 
 def test_a_damaged_result_cache_is_linted_again(tmp_path):
