@@ -103,7 +103,7 @@ def required_literal(rx: re.Pattern) -> str:
             if op == sre_constants.SUBPATTERN:
                 if not av[1] & re.IGNORECASE:  # (?i:…) matches other cases of its letters
                     walk(av[-1])
-            elif op == _ATOMIC and op is not None:
+            elif _ATOMIC is not None and op == _ATOMIC:  # (?>…), Python 3.11+
                 walk(av)
             elif op in _REPEATS and av[0] >= 1:
                 walk(av[2])

@@ -1,9 +1,10 @@
 """Linting many reports: file discovery with excludes, a result cache, parallel workers, fixes.
 
-The parent process reads each file, hashes it and looks it up in the cache (keyed by content
-hash, rule set and configuration): a warm run over an unchanged folder never imports the
-parser. Misses are linted in worker processes (`--jobs`, default all cores) and come back in
-input order, so the output is the same as a serial run. Fixes are written atomically (temp
+The parent process looks each file up in the cache by size and modification time (keyed by
+rule set and configuration): a warm run over an unchanged folder never imports the parser.
+The other files are read, hashed, looked up by content and, when not known, linted — in
+worker processes (`--jobs`, default all cores; see workers.py) — and come back in input
+order, so the output is the same as a serial run. Fixes are written atomically (temp
 file + rename) in the file's own encoding, BOM and line endings.
 """
 
