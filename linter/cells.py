@@ -32,6 +32,8 @@ class ColumnKind(Record, frozen=True):
     signed: bool = False
 
     def accepts(self, text: str) -> bool:
+        if text.isdigit() and text.isascii():  # the usual piece: every kind takes it unless 0-led
+            return text[0] != "0" or len(text) == 1
         if self.decimal:
             return bool(_DECIMAL.match(text))
         if self.signed:

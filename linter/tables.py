@@ -85,14 +85,12 @@ def _tokens(text: str, offset: int, line: int) -> list[Tok]:
     return [Tok(m.group(), line, offset + m.start(), offset + m.end()) for m in _WS.finditer(text)]
 
 
-class _Event(Record):
-    kind: str  # frag | soft | hard | end
-    frag: Frag | None = None
-    tok: Tok | None = None
-    row: RawRow | None = None
+# A line's events, in order: ("frag", Frag) a label piece, ("soft", Tok) a number alone,
+# ("hard", RawRow) a row on one line, ("end", None) a row's end mark. (Plain tuples: a table
+# region has hundreds, and a record each cost a tenth of the table's interpretation.)
 
 
-def _line_events(line: Line) -> list[_Event]:
+def _line_events(line: Line) -> list[tuple]:
     kind, text, ln, col = line.kind, line.text, line.lineno, line.col
     if kind in (L.BLANK, L.COMMENT, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING):
         return []
@@ -101,8 +99,8 @@ def _line_events(line: Line) -> list[_Event]:
     if kind == L.NUMBER_LINE:
         toks = _tokens(text, col, ln)
         if len(toks) == 1:
-            return [_Event("soft", tok=toks[0])]
-        return [_Event("hard", row=RawRow(toks))]
+            return [("soft", toks[0])]
+        return [("hard", RawRow(toks))]
     label, tail, at, attached = _split_tail(text)
     if tail:
         toks = _tokens(tail, col + at, ln)
@@ -110,14 +108,14 @@ def _line_events(line: Line) -> list[_Event]:
         if label.strip():
             lead = len(label) - len(label.lstrip())
             frag = Frag(label.strip(), ln, col + lead, col + len(label.rstrip()))
-        return [_Event("hard", row=RawRow(toks, own=frag, attached=attached))]
+        return [("hard", RawRow(toks, own=frag, attached=attached))]
     if not text.strip():
         return []
     lead = len(text) - len(text.lstrip())
-    return [_Event("frag", frag=Frag(text.strip(), ln, col + lead, col + len(text.rstrip())))]
+    return [("frag", Frag(text.strip(), ln, col + lead, col + len(text.rstrip())))]
 
 
-def _pipe_events(text: str, ln: int, col: int) -> list[_Event]:
+def _pipe_events(text: str, ln: int, col: int) -> list[tuple]:
     bar = text.find("|")
     head, rest = text[:bar], text[bar + 1 :]
     cell = head.strip()
@@ -126,11 +124,11 @@ def _pipe_events(text: str, ln: int, col: int) -> list[_Event]:
         lead = len(head) - len(head.lstrip())
         a, b = col + lead, col + lead + len(cell)
         if is_number_token(cell):
-            events = [_Event("soft", tok=Tok(cell, ln, a, b))]
+            events = [("soft", Tok(cell, ln, a, b))]
         else:
-            events = [_Event("frag", frag=Frag(cell, ln, a, b))]
+            events = [("frag", Frag(cell, ln, a, b))]
         if "|" in rest:
-            events.append(_Event("end"))
+            events.append(("end", None))
         return events
     parts: list[tuple[str, int]] = []
     pos = 0
@@ -155,7 +153,7 @@ def _pipe_events(text: str, ln: int, col: int) -> list[_Event]:
             cells.append(("", col + start, col + start + len(piece)))
         elif i < len(parts) - 1 or not seen:
             marker = True  # "0 | |", "|||": an empty cell outside Markdown ends a row
-    events: list[_Event] = []
+    events: list[tuple] = []
     if markdown:
         frags = [c for c in cells if c[0] and not is_number_token(c[0])]
         nums = [c for c in cells if not c[0] or is_number_token(c[0])]
@@ -163,25 +161,25 @@ def _pipe_events(text: str, ln: int, col: int) -> list[_Event]:
         first_num = next((k for k, c in enumerate(cells) if c[0] and is_number_token(c[0])), None)
         if first_num is None:
             for f in frags:
-                events.append(_Event("frag", frag=Frag(f[0], ln, f[1], f[2])))
+                events.append(("frag", Frag(f[0], ln, f[1], f[2])))
             return events
         toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first_num:] if not c[0] or is_number_token(c[0])]
         own_frags = [c for c in cells[:first_num] if c[0]]
-        events.append(_Event("hard", row=_labelled_row(toks, own_frags, ln)))
+        events.append(("hard", _labelled_row(toks, own_frags, ln)))
         return events
     nums = [c for c in cells if is_number_token(c[0])]
     if len(cells) >= 2 and nums:
         first = next(k for k, c in enumerate(cells) if is_number_token(c[0]))
         toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first:] if is_number_token(c[0])]
-        events.append(_Event("hard", row=_labelled_row(toks, cells[:first], ln)))
+        events.append(("hard", _labelled_row(toks, cells[:first], ln)))
     else:
         for c in cells:
             if is_number_token(c[0]):
-                events.append(_Event("soft", tok=Tok(c[0], ln, c[1], c[2])))
+                events.append(("soft", Tok(c[0], ln, c[1], c[2])))
             else:
-                events.append(_Event("frag", frag=Frag(c[0], ln, c[1], c[2])))
+                events.append(("frag", Frag(c[0], ln, c[1], c[2])))
     if marker:
-        events.append(_Event("end"))
+        events.append(("end", None))
     return events
 
 
@@ -205,11 +203,12 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
     `run_width`: when > 0, a run of one-cell-per-line numbers that is a multiple of it with
     no label in between is cut into rows of that width.
     """
-    events: list[_Event] = []
+    events: list[tuple] = []
     for line in lines:
         events.extend(_line_events(line))
-    hard = sum(1 for e in events if e.kind == "hard")
-    soft = sum(1 for e in events if e.kind == "soft")
+    kinds = [kind for kind, _ in events]
+    hard = kinds.count("hard")
+    soft = kinds.count("soft")
     rows_mode = hard >= 3 and hard >= soft
     rows: list[RawRow] = []
     strays: list[Tok] = []
@@ -232,15 +231,15 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
             rows.append(row)
         run, run_label, run_pre = [], None, []
 
-    for e in events:
-        if e.kind == "frag":
+    for kind, e in events:
+        if kind == "frag":
             if run:
                 flush_run()
                 pending.clear()
-            pending.append(e.frag)
-        elif e.kind == "soft":
+            pending.append(e)
+        elif kind == "soft":
             if rows_mode:
-                strays.append(e.tok)
+                strays.append(e)
                 continue
             if not run:
                 run_label = pending[-1] if pending else None
@@ -248,12 +247,12 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
                 if rows and (pending):
                     rows[-1].post = list(pending)
                 pending = []
-            run.append(e.tok)
-        elif e.kind == "end":
+            run.append(e)
+        elif kind == "end":
             flush_run()
         else:  # hard
             flush_run()
-            row = e.row
+            row = e
             row.pre = list(pending) + row.lead
             if rows:
                 rows[-1].post = list(pending)
@@ -619,14 +618,26 @@ def header_hits(template: TableTemplate, lines: list[Line], other: TableTemplate
     """How many of this format's own column labels (absent from the other format) appear."""
     if other is None:
         return 0
+    text = labels.normalize("".join(l.text for l in lines))
+    return sum(1 for w in _own_words(template, other) if w in text)
+
+
+_OWN_WORDS: dict[tuple[int, int], tuple] = {}
+
+
+def _own_words(template: TableTemplate, other: TableTemplate) -> list[str]:
+    """The column and row labels of `template` that `other` lacks (made once per pair)."""
+    hit = _OWN_WORDS.get((id(template), id(other)))
+    if hit is not None and hit[0] is template and hit[1] is other:
+        return hit[2]
     mine = {labels.core(c.label) for g in template.groups for c in g.columns}
     theirs = {labels.core(c.label) for g in other.groups for c in g.columns}
     own = [w for w in mine - theirs if len(w) >= 4]
     mine_rows = {labels.core(r.label) for r in template.rows if not r.optional}
     their_rows = {labels.core(r.label) for r in other.rows if not r.optional}
     own += [w for w in mine_rows - their_rows if len(w) >= 4]
-    text = labels.normalize("".join(l.text for l in lines))
-    return sum(1 for w in own if w in text)
+    _OWN_WORDS[(id(template), id(other))] = (template, other, own)
+    return own
 
 
 def interpret(
@@ -693,13 +704,13 @@ def _interpret_flattened(table: Table, lines: list[Line]) -> None:
     label_line = 0
     attached = False
     for line in lines:
-        for e in _line_events(line):
-            if e.kind == "soft":
-                toks.append(e.tok)
-            elif e.kind == "hard":
-                toks.extend(t for t in e.row.toks if t.text)
-                attached = attached or e.row.attached
-            elif e.kind == "frag" and toks and len(toks) >= ncols:
+        for kind, e in _line_events(line):
+            if kind == "soft":
+                toks.append(e)
+            elif kind == "hard":
+                toks.extend(t for t in e.toks if t.text)
+                attached = attached or e.attached
+            elif kind == "frag" and toks and len(toks) >= ncols:
                 break
         if len(toks) >= ncols:
             break

@@ -33,3 +33,15 @@ def test_signed_and_decimal_columns():
 
 def test_long_digit_runs_are_bounded():
     assert split_candidates(["1" * 500], [I] * 7) == []
+
+
+def test_accepts_agrees_with_the_column_regexes():
+    """ColumnKind.accepts answers all-digit pieces without a regex: the same answers."""
+    import itertools
+
+    from linter.cells import _DECIMAL, _INT, _SIGNED, ColumnKind
+
+    pieces = ["".join(p) for n in range(1, 4) for p in itertools.product("0159.-/万元１²a", repeat=n)]
+    for kind, rx in ((ColumnKind(), _INT), (ColumnKind(signed=True), _SIGNED), (ColumnKind(decimal=True), _DECIMAL)):
+        for piece in pieces + ["", "0", "00", "10", "007", "120万元"]:
+            assert kind.accepts(piece) == bool(rx.match(piece)), (kind, piece)
