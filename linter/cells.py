@@ -86,6 +86,11 @@ def needs_split(tokens: Sequence[str], ncols: int) -> bool:
     return any(len(t.lstrip("-")) > 1 and t[0] not in "/" for t in tokens)
 
 
+# Cutting a long run of digits can be done in very many ways (30 digits into 15 cells: ~10^8);
+# past this many steps of the search the row is called inseparable rather than searched on.
+_MAX_STEPS = 10_000
+
+
 def split_candidates(
     tokens: Sequence[str],
     kinds: Sequence[ColumnKind],
@@ -95,7 +100,9 @@ def split_candidates(
     """All ways to cut `tokens` into len(kinds) cells; each cell is (token index, start, end).
 
     Only splits whose cells are all well-formed are returned, and, when `check` is given, only
-    those whose values pass it. At most `limit` are returned.
+    those whose values pass it. At most `limit` are returned; none when the search would take
+    too long to say (see _MAX_STEPS). A check made by sum_check is applied to each of its
+    groups as soon as the group's cells are cut, so a wrong group is not cut further.
     """
     ncols = len(kinds)
     digits = sum(len(t) for t in tokens)
@@ -105,23 +112,46 @@ def split_candidates(
     after = [0] * (len(tokens) + 1)
     for i in range(len(tokens) - 1, -1, -1):
         after[i] = after[i + 1] + len(tokens[i])
+    # the sum groups to check once cell `col` is cut (those whose last cell it is)
+    groups = getattr(check, "groups", None)
+    due: list[list[tuple[Sequence[int], int]]] = [[] for _ in range(ncols)]
+    if groups is not None:
+        for parts, total in groups:
+            due[max(*parts, total)].append((parts, total))
     out: list[list[tuple[int, int, int]]] = []
     cur: list[tuple[int, int, int]] = []
+    values: list = []  # the values of `cur`'s cells, while a sum check needs them
+    # (token, offset, cells so far) from which no cutting reaches the row's end: every path
+    # into them stops there at once instead of trying all its continuations again
+    dead: set[tuple[int, int, int]] = set()
+    steps = 0
 
-    def walk(ti: int, start: int) -> None:
+    class Exhausted(Exception):
+        pass
+
+    def walk(ti: int, start: int) -> bool:
+        """Whether some cutting from here reaches the row's end (passing `check` or not)."""
+        nonlocal steps
         if len(out) >= limit:
-            return
+            return True  # stopped early: nothing learnt
         col = len(cur)
         if ti == len(tokens):
             if col == ncols:
-                if check is None or check([_value(tokens[a][b:c]) for a, b, c in cur]):
+                if groups is not None or check is None or check([_value(tokens[a][b:c]) for a, b, c in cur]):
                     out.append(list(cur))
-            return
+                return True
+            return False
+        state = (ti, start, col)
+        if state in dead:
+            return False
+        steps += 1
+        if steps > _MAX_STEPS:
+            raise Exhausted
         need = ncols - col
         left = after[ti] - start
         # every cell still needed takes at least one character, every token at least one cell
         if need < len(tokens) - ti or left < need:
-            return
+            return False
         token = tokens[ti]
         kind = kinds[col]
         # the longest this cell can be and still leave a character for each cell after it
@@ -130,19 +160,33 @@ def split_candidates(
             ends = (start + 1,)  # no leading zeros: a cell starting with 0 is 0
         else:
             ends = range(start + 1, longest + 1)
+        reached = False
         for end in ends:
             if end < len(token) and need == 1:
                 continue
-            if not kind.accepts(token[start:end]):
+            piece = token[start:end]
+            if not kind.accepts(piece):
                 continue
+            if groups is not None:
+                values.append(_value(piece))
+                if any(abs(sum(values[i] for i in parts) - values[total]) > 1e-9 for parts, total in due[col]):
+                    values.pop()
+                    reached = True  # cut short by the check, not a dead end of the cutting
+                    continue
             cur.append((ti, start, end))
-            if end == len(token):
-                walk(ti + 1, 0)
-            else:
-                walk(ti, end)
+            if walk(ti + 1, 0) if end == len(token) else walk(ti, end):
+                reached = True
             cur.pop()
+            if groups is not None:
+                values.pop()
+        if not reached:
+            dead.add(state)
+        return reached
 
-    walk(0, 0)
+    try:
+        walk(0, 0)
+    except Exhausted:
+        return []
     return out
 
 
@@ -164,4 +208,5 @@ def sum_check(groups: Sequence[tuple[Sequence[int], int]]) -> Callable[[list], b
                 return False
         return True
 
+    check.groups = [(tuple(parts), total) for parts, total in groups]  # for split_candidates
     return check

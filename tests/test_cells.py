@@ -45,3 +45,57 @@ def test_accepts_agrees_with_the_column_regexes():
     for kind, rx in ((ColumnKind(), _INT), (ColumnKind(signed=True), _SIGNED), (ColumnKind(decimal=True), _DECIMAL)):
         for piece in pieces + ["", "0", "00", "10", "007", "120万元"]:
             assert kind.accepts(piece) == bool(rx.match(piece)), (kind, piece)
+
+
+def _reference(tokens, kinds, check=None, limit=64):
+    """Every cutting, tried one by one (the plain search split_candidates must agree with)."""
+    from linter.cells import _value
+
+    out = []
+
+    def walk(ti, start, cur):
+        if len(out) >= limit:
+            return
+        if ti == len(tokens):
+            if len(cur) == len(kinds) and (check is None or check([_value(tokens[a][b:c]) for a, b, c in cur])):
+                out.append(list(cur))
+            return
+        if len(cur) == len(kinds):
+            return
+        token, kind = tokens[ti], kinds[len(cur)]
+        for end in range(start + 1, len(token) + 1):
+            if kind.accepts(token[start:end]):
+                walk(ti + 1, 0, cur + [(ti, start, end)]) if end == len(token) else walk(ti, end, cur + [(ti, start, end)])
+
+    walk(0, 0, [])
+    return out
+
+
+def test_split_candidates_agrees_with_the_plain_search():
+    import random
+
+    rng = random.Random(4)
+    rows = [((0, 1, 2), 3)], [((0, 1, 2, 3, 4, 5), 6)], [((0, 1), 2), ((3, 4), 5)]
+    for _ in range(3000):
+        groups = rng.choice(rows)
+        ncols = max(max(*p, t) for p, t in groups) + 1
+        kinds = [rng.choice([I, I, S, D]) for _ in range(ncols)]
+        tokens = ["".join(rng.choice("0012345") for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.2:
+            tokens.append(rng.choice(["1.5", "-2", "3万元"]))
+        check = sum_check(groups) if rng.random() < 0.6 else None
+        limit = rng.choice([1, 2, 64])
+        assert split_candidates(tokens, kinds, check, limit) == _reference(tokens, kinds, check, limit), (tokens, kinds, groups, limit)
+
+
+def test_a_long_run_of_digits_is_given_up_on_quickly():
+    """30 digits of table 四 into 15 cells with no valid split: was hours of search."""
+    import time
+
+    check = sum_check([((0, 1, 2, 3), 4), ((5, 6, 7, 8), 9), ((10, 11, 12, 13), 14)])
+    start = time.perf_counter()
+    assert split_candidates(["987654321987654321987654321987"], [I] * 15, check, limit=2) == []
+    assert time.perf_counter() - start < 5  # (about 0.2 s; a generous bound for a noisy machine)
+    good = [3, 12, 0, 5, 20, 7, 7, 1, 0, 15, 30, 2, 2, 6, 40]
+    (found,) = split_candidates(["".join(map(str, good))], [I] * 15, check, limit=2)
+    assert [int("".join(map(str, good))[b:e]) for _, b, e in found] == good
