@@ -91,62 +91,105 @@ def needs_split(tokens: Sequence[str], ncols: int) -> bool:
 _MAX_STEPS = 10_000
 
 
+class _Exhausted(Exception):
+    pass
+
+
 def split_candidates(
     tokens: Sequence[str],
     kinds: Sequence[ColumnKind],
     check: Callable[[list], bool] | None = None,
     limit: int = _MAX_SOLUTIONS,
 ) -> list[list[tuple[int, int, int]]]:
-    """All ways to cut `tokens` into len(kinds) cells; each cell is (token index, start, end).
+    """Ways to cut `tokens` into len(kinds) cells; each cell is (token index, start, end).
 
     Only splits whose cells are all well-formed are returned, and, when `check` is given, only
-    those whose values pass it. At most `limit` are returned; none when the search would take
-    too long to say (see _MAX_STEPS). A check made by sum_check is applied to each of its
-    groups as soon as the group's cells are cut, so a wrong group is not cut further.
+    those whose values pass it. At most `limit` are returned (in no particular order); none
+    when the search would take too long to say (see _MAX_STEPS).
+
+    A check made by sum_check is applied to each of its groups as soon as the group's cells
+    are cut, so a wrong group is not cut further; and when the whole row is one sum whose
+    total is its last cell (table 三's 总计), each tail of the row is tried as that total
+    first, so that the other cells are cut knowing the sum they must reach.
     """
     ncols = len(kinds)
     digits = sum(len(t) for t in tokens)
-    if digits > ncols * _MAX_DIGITS_PER_CELL or len(tokens) > ncols:
+    if not tokens or digits > ncols * _MAX_DIGITS_PER_CELL or len(tokens) > ncols:
         return []
+    groups = list(getattr(check, "groups", None) or ())
+    budget = [_MAX_STEPS]
+    last = ncols - 1
+    tail = next(
+        (g for g in groups if g[1] == last and max(g[0]) < last and not any(kinds[i].signed for i in g[0])), None
+    )
+    if tail is not None and (len(groups) > 1 or set(tail[0]) != set(range(last))):
+        # only a row that is one sum of all its cells (table 三): with other groups to cut
+        # too (table 四), trying every tail would repeat their search once per tail
+        tail = None
+    try:
+        if tail is None:
+            return _cut(tokens, kinds, groups if check is not None and groups else None, check, None, limit, budget)
+        others = [g for g in groups if g is not tail]
+        out: list[list[tuple[int, int, int]]] = []
+        ti, token = len(tokens) - 1, tokens[-1]
+        for at in range(len(token) - 1, -1, -1):  # the total is token[at:], shortest first
+            piece = token[at:]
+            if not kinds[last].accepts(piece):
+                continue
+            head = [*tokens[:-1], token[:at]] if at else list(tokens[:-1])
+            if not head:
+                continue
+            for found in _cut(head, kinds[:-1], others, None, (tail[0], _value(piece)), limit - len(out), budget):
+                out.append([*found, (ti, at, len(token))])
+            if len(out) >= limit:
+                break
+        return out
+    except _Exhausted:
+        return []
+
+
+def _cut(tokens, kinds, groups, check, target, limit: int, budget: list[int]) -> list[list[tuple[int, int, int]]]:
+    """The search of split_candidates: `groups` are sum groups checked as they are cut
+    (None: `check`, if any, judges whole rows); `target` is (parts, total value) for a group
+    whose total is already known; `budget` holds the steps left (shared between calls)."""
+    ncols = len(kinds)
     # characters left from the start of each token to the end of the row
     after = [0] * (len(tokens) + 1)
     for i in range(len(tokens) - 1, -1, -1):
         after[i] = after[i + 1] + len(tokens[i])
     # the sum groups to check once cell `col` is cut (those whose last cell it is)
-    groups = getattr(check, "groups", None)
     due: list[list[tuple[Sequence[int], int]]] = [[] for _ in range(ncols)]
-    if groups is not None:
-        for parts, total in groups:
-            due[max(*parts, total)].append((parts, total))
+    for parts, total in groups or ():
+        due[max(*parts, total)].append((parts, total))
+    parts_of_target, goal = target if target is not None else ((), 0)
+    in_target = [i in parts_of_target for i in range(ncols)]
+    target_done = max(parts_of_target) if target is not None else -1
+    track = bool(groups) or target is not None
     out: list[list[tuple[int, int, int]]] = []
     cur: list[tuple[int, int, int]] = []
-    values: list = []  # the values of `cur`'s cells, while a sum check needs them
+    values: list = []  # the values of `cur`'s cells, while a sum needs them
+    reached_sum = [0]  # the target group's parts cut so far, added up
     # (token, offset, cells so far) from which no cutting reaches the row's end: every path
     # into them stops there at once instead of trying all its continuations again
     dead: set[tuple[int, int, int]] = set()
-    steps = 0
-
-    class Exhausted(Exception):
-        pass
 
     def walk(ti: int, start: int) -> bool:
-        """Whether some cutting from here reaches the row's end (passing `check` or not)."""
-        nonlocal steps
+        """Whether some cutting from here reaches the row's end (passing the sums or not)."""
         if len(out) >= limit:
             return True  # stopped early: nothing learnt
         col = len(cur)
         if ti == len(tokens):
             if col == ncols:
-                if groups is not None or check is None or check([_value(tokens[a][b:c]) for a, b, c in cur]):
+                if check is None or check([_value(tokens[a][b:c]) for a, b, c in cur]):
                     out.append(list(cur))
                 return True
             return False
         state = (ti, start, col)
         if state in dead:
             return False
-        steps += 1
-        if steps > _MAX_STEPS:
-            raise Exhausted
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Exhausted
         need = ncols - col
         left = after[ti] - start
         # every cell still needed takes at least one character, every token at least one cell
@@ -167,26 +210,43 @@ def split_candidates(
             piece = token[start:end]
             if not kind.accepts(piece):
                 continue
-            if groups is not None:
-                values.append(_value(piece))
-                if any(abs(sum(values[i] for i in parts) - values[total]) > 1e-9 for parts, total in due[col]):
+            if track:
+                value = _value(piece)
+                if in_target[col]:
+                    total = reached_sum[0] + value
+                    if total > goal + 1e-9 or (col == target_done and abs(total - goal) > 1e-9):
+                        reached = True  # cut short by the sum, not a dead end of the cutting
+                        if total > goal + 1e-9:
+                            break  # (longer pieces are larger still)
+                        continue
+                    if col < target_done:
+                        # the r cells still to cut (all of them are the sum's: split_candidates
+                        # passes a target only then) from c characters add up to less than
+                        # 10^(c-r+1) + 9(r-1): one long cell and single digits
+                        r, c = target_done - col, left - (end - start)
+                        if c - r + 1 < 16 and total + 10 ** (c - r + 1) + 9 * (r - 1) < goal - 1e-9:
+                            reached = True
+                            continue
+                values.append(value)
+                if any(abs(sum(values[i] for i in parts) - values[t]) > 1e-9 for parts, t in due[col]):
                     values.pop()
-                    reached = True  # cut short by the check, not a dead end of the cutting
+                    reached = True
                     continue
+                if in_target[col]:
+                    reached_sum[0] += value
             cur.append((ti, start, end))
             if walk(ti + 1, 0) if end == len(token) else walk(ti, end):
                 reached = True
             cur.pop()
-            if groups is not None:
+            if track:
                 values.pop()
+                if in_target[col]:
+                    reached_sum[0] -= value
         if not reached:
             dead.add(state)
         return reached
 
-    try:
-        walk(0, 0)
-    except Exhausted:
-        return []
+    walk(0, 0)
     return out
 
 
