@@ -24,7 +24,7 @@ from .source import Source, Span
 from .templates import RowTemplate, TableTemplate
 
 # Characters a numeric tail may hold (digits, separators, signs, units).
-_TAIL_CHARS = set("0123456789 .,-+/\t\u3000\u00a0元万%")
+_TAIL_CHARS = "0123456789 .,-+/\t\u3000\u00a0元万%"
 _WS = re.compile(r"[^ \t\u3000\u00a0]+")
 
 
@@ -62,11 +62,9 @@ class RawRow(Record):
 
 def _split_tail(text: str) -> tuple[str, str, int, bool]:
     """Split `text` into (label, numeric tail, tail start, attached)."""
-    i = len(text)
-    while i > 0 and text[i - 1] in _TAIL_CHARS:
-        i -= 1
+    i = len(text.rstrip(_TAIL_CHARS))
     tail = text[i:]
-    if not any(ch.isdigit() for ch in tail):
+    if not any(map(str.isdigit, tail)):
         return text, "", len(text), False
     # The tail must start with a number (not with a unit or a stray separator).
     j = 0
