@@ -14,6 +14,7 @@ from . import dates as D
 from . import labels
 from . import lines as L
 from . import templates
+from .gcpause import paused
 from .lines import Line, classify
 from .model import Document, MetaField, Paragraph, Section, Subsection
 from .source import Source, Span
@@ -114,16 +115,17 @@ def _application_head_score(title: str) -> float:
 
 
 def build(text: str, path: str = "<stdin>") -> Document:
-    source = Source(text)
-    lines = classify(unfold(source.lines))
-    doc = Document(path=path, source=source, lines=lines)
-    _metadata(doc)
-    _sections(doc)
-    _tables(doc)
-    _paragraphs(doc)
-    _title(doc)
-    _dates(doc)
-    return doc
+    with paused():  # see gcpause.py: the model has no reference cycles
+        source = Source(text)
+        lines = classify(unfold(source.lines))
+        doc = Document(path=path, source=source, lines=lines)
+        _metadata(doc)
+        _sections(doc)
+        _tables(doc)
+        _paragraphs(doc)
+        _title(doc)
+        _dates(doc)
+        return doc
 
 
 # ---------------------------------------------------------------------------------------------

@@ -64,6 +64,31 @@ def test_a_lint_leaves_no_reference_cycles():
 
 
 
+def test_the_collector_is_paused_and_restored():
+    """gcpause.paused nests (build inside lint_text) and gives the collector back on errors."""
+    import gc
+
+    from linter.builder import build
+    from linter.gcpause import paused
+
+    assert gc.isenabled()
+    with paused():
+        assert not gc.isenabled()
+        with paused():
+            build("一、总体情况\n", "x.txt")
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause found it off: leaves it off
+    assert gc.isenabled()
+    try:
+        with paused():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    build("一、总体情况\n", "x.txt")
+    assert gc.isenabled()
+
+
 def test_table_findings_are_kept_per_rule_configuration():
     """Table rules keep their findings on the (shared) table by checker: a configuration
     that changes a rule's parameters gets its own answer for the same table text."""
