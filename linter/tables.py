@@ -294,14 +294,19 @@ def _label_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) ->
     """Likeness of the raw row's label context to each template row."""
     n = len(cores)
     if raw.own is not None:
-        own_core = labels.core(raw.own.text)
-        hit = exact.get(own_core)
+        hit = exact.get(labels.core(raw.own.text))
         if hit is not None:
             out = [0.0] * n
             out[hit] = 1.0
             return out
-    else:
-        own_core = ""
+    candidates = _label_candidates(raw)
+    return [_best_likeness(candidates, cands) for cands in cores]
+
+
+def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
+    """(text, weight) of the readings of a row's label context: its own label, with the
+    fragments before and after it joined on (a label wrapped over lines), or one of those."""
+    own_core = labels.core(raw.own.text) if raw.own is not None else ""
     candidates: list[tuple[str, float]] = []
     pre = [labels.core(f.text) for f in raw.pre[-3:]]
     post = [labels.core(f.text) for f in raw.post[:2]]
@@ -317,18 +322,20 @@ def _label_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) ->
         candidates.append((pre_join + own_core + post_join, 0.9))
     candidates.extend((p, 0.85) for p in pre if p)
     candidates.extend((p, 0.75) for p in post if p)
-    scores = [0.0] * n
-    for j, cands in enumerate(cores):
-        best = 0.0
-        for text, weight in candidates:
-            if weight * 1.0 <= best:
-                continue
-            for c in cands:
-                s = labels.similarity(text, c) * weight
-                if s > best:
-                    best = s
-        scores[j] = best
-    return scores
+    return candidates
+
+
+def _best_likeness(candidates: list[tuple[str, float]], cands: list[str]) -> float:
+    """The best weighted likeness of any reading to any of one template row's labels."""
+    best = 0.0
+    for text, weight in candidates:
+        if weight * 1.0 <= best:
+            continue
+        for c in cands:
+            s = labels.similarity(text, c) * weight
+            if s > best:
+                best = s
+    return best
 
 
 def _count_fits(raw: RawRow, ncols: int) -> bool:
@@ -566,7 +573,7 @@ def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furni
                 t = raw.toks[0]
                 m.span = Span(t.line, t.start + 1, t.line, t.end + 1)
     if raw.own is None:
-        ctx = _label_scores(raw, cores, {})[j]
+        ctx = _best_likeness(_label_candidates(raw), cores[j])
         m.label_state, m.by_position = "none", ctx < LABEL_MIN
         m.score = ctx
         return
@@ -575,7 +582,7 @@ def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furni
         m.label_state, m.score = "exact", 1.0
         return
     own = max(labels.similarity(own_core, c) for c in cores[j])
-    context = _label_scores(RawRow(raw.toks, own=raw.own, pre=raw.pre, post=raw.post), cores, {})[j]
+    context = _best_likeness(_label_candidates(RawRow(raw.toks, own=raw.own, pre=raw.pre, post=raw.post)), cores[j])
     m.score = max(own, context)
     # A piece of a label wrapped over lines reads better together with its neighbours.
     m.label_state = "wrapped" if context > own + 0.02 else "differs"
