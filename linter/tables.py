@@ -85,7 +85,7 @@ def _tokens(text: str, offset: int, line: int) -> list[Tok]:
 
 # A line's events, in order: ("frag", Frag) a label piece, ("soft", Tok) a number alone,
 # ("hard", RawRow) a row on one line, ("end", None) a row's end mark. (Plain tuples: a table
-# region has hundreds, and they are only read once, by raw_rows.)
+# region has hundreds, each read once: by raw_rows, or by table 四's _interpret_flattened.)
 
 
 def _line_events(line: Line) -> list[tuple]:
