@@ -383,3 +383,31 @@ def test_pre_commit_hook_blocks_errors_not_warnings(tmp_path):
     bad = subprocess.run([pre_commit, "run", "--all-files"], cwd=docs, capture_output=True, text=True, env=env, timeout=900)
     assert bad.returncode == 1
     assert "XG301" in bad.stdout
+
+
+def test_ctrl_c_in_a_parallel_run_ends_it_and_its_workers(tmp_path):
+    """Ctrl-C reaches the whole process group: exit 130, no traceback, no worker left."""
+    import signal
+    import time
+
+    folder = make_folder(tmp_path, copies=100)  # 1,200 reports: still linting after a moment
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linter", "check", "--isolated", "--no-cache", "--jobs", "2", "--quiet", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    time.sleep(0.4)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode in (0, 1):
+        pytest.skip("the run finished before Ctrl-C (a fast machine)")
+    assert proc.returncode == 130 and b"Traceback" not in err, err.decode("utf-8", "replace")
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        try:
+            os.killpg(proc.pid, 0)  # anyone left in the group?
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("worker processes outlived the run")
