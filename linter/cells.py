@@ -10,10 +10,8 @@ unsplit and the model says so; we never guess.
 
 from __future__ import annotations
 
-# (annotations are strings: Callable and Sequence below need no import of typing, which
-# costs the CLI's start-up a few milliseconds)
-
 import re
+from collections.abc import Callable, Sequence  # (not typing: start-up time)
 from functools import lru_cache
 from .record import Record
 
@@ -59,10 +57,9 @@ def _parse_value(text: str, decimal: bool, signed: bool) -> tuple[float | int | 
         return None, "blank"
     if t in ("/", "／", "-", "—", "无"):
         return None, "slash"
-    unit = ""
     for u in ("万元", "元", "万", "%"):
         if t.endswith(u):
-            unit, t = u, t[: -len(u)]
+            t = t[: -len(u)]
             break
     t = t.replace(",", "")
     try:

@@ -198,7 +198,7 @@ def _json_as_text(args) -> bool:
 def report(args, results) -> int:
     from . import run as R
     from .diagnostic import fails, severity_fails
-    from .output import format_concise, format_json, format_json_items, format_text, statistics, summary
+    from .output import format_concise, format_json, format_json_items, format_text, statistics
 
     errors = 0
     diags = []

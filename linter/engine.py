@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .builder import build
 from .config import Config, matches
-from .diagnostic import SEVERITY_RANK, Diagnostic
+from .diagnostic import Diagnostic
 from .gcpause import paused
 from .lines import Line
 from .model import Document

@@ -17,7 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
 from .record import Record, factory
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"

@@ -35,7 +35,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
 from linter.engine import Linter
 
-from .conftest import lsp_initialize_params, ROOT, corpus_files
+from .conftest import corpus_files, lsp_initialize_params
 
 EDITS = int(os.environ.get("XXGK_SOAK_EDITS", "300"))
 SEED = int(os.environ.get("XXGK_SOAK_SEED", "0"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..diagnostic import Diagnostic, Fix, Related
 from ..model import Document
 from ..rules import Rule, RuleError

@@ -60,7 +60,6 @@ class SectionsCheck(Checker):
             accepted = {labels.core(t) for t in (tpl.title, *tpl.variants)}
             if written in accepted:
                 continue
-            best = max(accepted, key=lambda a: labels.ratio(written, a))
             if s.score < 0.75:
                 continue  # recognised by keywords only: a different heading, not a garbled one
             official = labels.core(tpl.title)
