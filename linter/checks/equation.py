@@ -87,7 +87,7 @@ class EquationCheck(Checker):
         return out
 
     def _plan(self, table: Table) -> list:
-        """Per scope, each side's terms as (sign, number, cells, named): the template keys
+        """Per scope, each side's terms as (sign, number, refs, named): the template keys
         resolved once per table template (they never change)."""
         memo = self.__dict__.setdefault("_plans", {})
         k = (table.template.format, table.key)
@@ -112,9 +112,7 @@ class EquationCheck(Checker):
         return memo[k]
 
     def _total(self, table: Table, side) -> float | int | None:
-        """One side's sum, or None when a cell cannot be read (same rules as `_side`)."""
-        cells = table.cells
-        by_column = self.p["each"] == "column"
+        """One side's sum from its plan, or None when a cell cannot be read (as in `_side`)."""
         total = 0
         for sign, number, refs, named in side:
             if number is not None:
@@ -122,18 +120,9 @@ class EquationCheck(Checker):
                 continue
             if named and not refs:
                 return None
-            v = 0
-            for ref in refs:
-                cell = cells.get(ref)
-                if cell is None:
-                    if by_column and table.is_covered(ref[0]):
-                        continue
-                    return None
-                if cell.value is None:
-                    if cell.status == "blank":
-                        continue
-                    return None
-                v += cell.value
+            v = self._sum(table, refs)
+            if v is None:
+                return None
             total += sign * v
         return total
 
@@ -152,28 +141,47 @@ class EquationCheck(Checker):
 
     def _refs(self, table: Table, term: Term, scope: str) -> list[tuple[str, str]] | None:
         """(row, column) cells of a term in this scope; None when the term cannot be evaluated."""
-        if self.p["each"] == "column":
-            keys = self._keys(table, term, scope)
-            if term.kind == "name" and not keys:
-                return None
-            out = []
-            for key in keys:
-                if (key, scope) in table.cells:
-                    out.append((key, scope))
-                elif not table.is_covered(key):
-                    return None
-            return out
-        if table.template.row(scope) is None:
+        by_column = self.p["each"] == "column"
+        if not by_column and table.template.row(scope) is None:
             return None
         keys = self._keys(table, term, scope)
         if term.kind == "name" and not keys:
             return None
+        return self._present(table, [(key, scope) if by_column else (scope, key) for key in keys])
+
+    def _present(self, table: Table, refs) -> list[tuple[str, str]] | None:
+        """The refs whose cells the table holds; None when one is missing — except, in a
+        column, a row the report may leave out (see Table.is_covered)."""
+        by_column = self.p["each"] == "column"
         out = []
-        for key in keys:
-            if (scope, key) not in table.cells:
+        for ref in refs:
+            if ref in table.cells:
+                out.append(ref)
+            elif not (by_column and table.is_covered(ref[0])):
                 return None
-            out.append((scope, key))
         return out
+
+    def _sum(self, table: Table, refs, counted: list | None = None) -> float | int | None:
+        """The sum of a term's cells (each one added goes to `counted`, if given), or None
+        when it cannot be read: a cell missing (see _present) or holding no number. A blank
+        cell counts as nothing."""
+        cells = table.cells
+        total = 0
+        for ref in refs:
+            cell = cells.get(ref)
+            if cell is None:
+                if self._present(table, (ref,)) is None:
+                    return None
+                continue  # a row the report may leave out
+            value = cell.value
+            if value is None:
+                if cell.status == "blank":
+                    continue
+                return None
+            total += value
+            if counted is not None:
+                counted.append(cell)
+        return total
 
     def _side(self, table: Table, terms: tuple[Term, ...], scope: str):
         """(labels, values, cells, total) of one side; labels are made only when asked for
@@ -185,17 +193,9 @@ class EquationCheck(Checker):
                 refs: list = []
             else:
                 refs = self._refs(table, term, scope)
-                if refs is None:
+                v = None if refs is None else self._sum(table, refs, cells)
+                if v is None:
                     return None
-                v = 0
-                for ref in refs:
-                    cell = table.cells[ref]
-                    if cell.value is None:
-                        if cell.status == "blank":
-                            continue
-                        return None
-                    v += cell.value
-                    cells.append(cell)
             total += term.sign * v
             parts.append((i, term, refs))
             values.append(("- " if term.sign < 0 and i == 0 else "") + _fmt(v))
