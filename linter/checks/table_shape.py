@@ -94,9 +94,9 @@ class TableShape(Checker):
             wanted = ("blank",) if what == "blank" else ("text", "negative", "decimal")
             found = [c for c in t.cells.values() if c.status in wanted]
             for c in sorted(found, key=lambda c: (c.span.line, c.span.column)):
-                if what == "blank" and c.status == "blank":
+                if what == "blank":
                     yield _finding(c.span, table=tname, row=row_name(t, c.row), column=column_name(t, c.row, c.column))
-                elif what == "not-number" and c.status in ("text", "negative", "decimal"):
+                else:
                     yield _finding(
                         c.span,
                         table=tname,
