@@ -68,3 +68,23 @@ def test_rewritten_regexes_on_random_text(pieces):
     text = "".join(pieces)
     for fast, plain in REWRITTEN:
         _same_groups(fast, plain, text)
+
+
+def test_a_pattern_rule_without_contains_finds_what_its_regex_finds(tmp_path):
+    """A pattern rule that names no `contains` searches only texts holding the text every match
+    of its regex holds — found also where a paragraph joins that text across a line break."""
+    from linter.config import Config
+    from linter.engine import Linter
+
+    (tmp_path / "pack.toml").write_text(
+        '[[rule]]\nid = "XX101"\nname = "x-rule"\ncategory = "typography"\nseverity = "warning"\n'
+        'kind = "pattern"\nmessage = "“{match}”"\ndescription = "测试"\n'
+        'params = { regex = "信息公开申请(\\\\d+)件" }\n',
+        encoding="utf-8",
+    )
+    linter = Linter(Config(rule_dirs=[tmp_path], select=["XX101"]))
+    assert linter.rule("XX101").checker.contains == ["信息公开申请"]
+    text = "一、总体情况\n　　本年共收到信息公开\n申请12件，均已办结。\n\n　　另有其他事项。\n"
+    doc, found = linter.lint_text(text, "x.txt")
+    expected = [m.group(0) for p in doc.paragraphs for m in re.finditer(r"信息公开申请(\d+)件", p.text)]
+    assert len(expected) == 1 and [d.message for d in found] == [f"“{m}”" for m in expected]

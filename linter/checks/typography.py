@@ -138,7 +138,7 @@ class PatternCheck(Checker):
         "majority_regex": Param(str, "", doc="when=majority: the competing style; the rule fires only where it is the document's minority style"),
         "max_share": Param(float, 0.2, doc="when=majority: fire only if this style is at most this share of both"),
         "limit": Param(int, 50, doc="at most this many findings per document"),
-        "contains": Param(list, [], item=str, doc="a text is searched only if it contains one of these strings (speed)"),
+        "contains": Param(list, [], item=str, doc="a text is searched only if it contains one of these strings (speed; by default the text every match of the regex holds, if any)"),
     }
     fields = frozenset({"match", "replacement"})
 
@@ -149,13 +149,17 @@ class PatternCheck(Checker):
     def setup(self) -> None:
         if self.p["regex"]:
             self.rx = self.regex("regex", self.p["regex"])
-        if self.p["majority_regex"]:
-            from ..regexes import required_literal
-
-            self.majority_rx = self.regex("majority_regex", self.p["majority_regex"])
-            self.majority_literal = required_literal(self.majority_rx)  # absent: nothing to count
         if not self.p["regex"]:
             raise self.error("regex", "不能为空")
+        from ..regexes import required_literal
+
+        # Texts without one of these cannot match: the rule's own `contains`, else the text
+        # every match of its regex holds (so a new rule is fast without saying it).
+        literal = required_literal(self.rx)
+        self.contains = self.p["contains"] or ([literal] if literal else [])
+        if self.p["majority_regex"]:
+            self.majority_rx = self.regex("majority_regex", self.p["majority_regex"])
+            self.majority_literal = required_literal(self.majority_rx)  # absent: nothing to count
         if self.p["when"] == "majority" and not self.p["majority_regex"]:
             raise self.error("majority_regex", "when = \"majority\" 时必须给出 majority_regex")
         if self.p["replace"] is not None:
@@ -193,7 +197,7 @@ class PatternCheck(Checker):
         return whole is not None and whole.search(joined) is None
 
     def check(self, doc: Document):
-        contains = self.p["contains"]
+        contains = self.contains
         if contains and (self.p["scope"] == "lines" or all(len(c) == 1 for c in contains)) and not any(c in doc.text for c in contains):
             return  # in none of the text: nothing to gather (a paragraph joins its lines, so
             # a longer string may appear only there)
