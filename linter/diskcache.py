@@ -67,14 +67,25 @@ def cached(name: str, inputs: list[Path], build):
         pass
     value = build()
     try:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        replace_file(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
         _prune(root, name, path)
     except Exception:
         pass
     return value
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a cache file whole: into a temporary file beside it, renamed into place, so that
+    another process never reads half of it. Not fsync'd: a cache cut short by a crash is read
+    as damaged and rebuilt. Raises OSError."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():  # (the write failed)
+            tmp.unlink()
 
 
 KEEP = 8  # files kept per name: a few installs sharing the folder, each with its own key

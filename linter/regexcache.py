@@ -127,7 +127,8 @@ def save() -> None:
         return
     import marshal
 
-    tmp = _path.with_suffix(f".{os.getpid()}.tmp")
+    from .diskcache import replace_file
+
     try:
         try:  # what other processes (parallel workers) stored meanwhile is kept
             with open(_path, "rb") as f:
@@ -138,13 +139,8 @@ def save() -> None:
                         _entries[key] = entry
         except (OSError, EOFError, ValueError, TypeError):
             pass
-        with open(tmp, "wb") as f:
-            marshal.dump(_entries, f)
-        os.replace(tmp, _path)
+        replace_file(_path, marshal.dumps(_entries))
         _added = 0
         _prune(_path)
     except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        pass

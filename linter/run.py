@@ -267,16 +267,9 @@ class Cache:
             gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            # Written whole and renamed into place, but neither fsync'd nor through tempfile (an
-            # import of its own): a cache cut short by a crash is read as damaged and rebuilt.
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
-                with open(tmp, "wb") as f:
-                    f.write(head + b"\n" + b"".join(chunks))
-                os.replace(tmp, self.path)
-            finally:
-                if tmp.exists():
-                    tmp.unlink()
+            from .diskcache import replace_file  # (not atomic_write: no tempfile import, no fsync)
+
+            replace_file(self.path, head + b"\n" + b"".join(chunks))
             self._prune()
         except OSError:
             pass  # a read-only project: no cache, no failure
