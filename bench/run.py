@@ -1036,6 +1036,7 @@ class Bench:
 
     def s8_duplicates(self) -> dict:
         from linter.builder import build
+        from linter.gcpause import paused
 
         rule = self.linter.rule("XG501")
         if rule is None:
@@ -1052,13 +1053,10 @@ class Bench:
                 gc.collect()
                 t0 = time.perf_counter()
                 doc = build(text, f"dup-{n}.txt")  # a fresh document: pairs() memoises per document
-                gc.disable()  # as in a lint (Linter.lint_text pauses the collector)
-                try:
+                with paused():  # as in a lint (Linter.lint_text pauses the collector)
                     t1 = time.perf_counter()
                     pairs = chk.pairs(doc)
                     t2 = time.perf_counter()
-                finally:
-                    gc.enable()
                 bt.append((t1 - t0) * 1e3)
                 ts.append((t2 - t1) * 1e3)
             try:
