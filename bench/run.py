@@ -218,7 +218,7 @@ class Bench:
         self.corpus = self._corpus()
         self.texts = {p.name: p.read_text(encoding="utf-8") for p in self.corpus}
         self._synthetic: dict[int, Path] = {}
-        from linter.engine import Linter
+        from xxgk_lint.linter.checking.engine import Linter
 
         self.linter = Linter()
 
@@ -226,18 +226,11 @@ class Bench:
 
     def _import_linter(self) -> None:
         try:
-            import linter  # noqa: F401
-            import lsp  # noqa: F401
-
-            self.from_checkout = False
+            import xxgk_lint.linter as linter
+            import xxgk_lint.lsp  # noqa: F401
         except ImportError:
-            sys.path.insert(0, str(REPO_ROOT))
-            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
-            import linter  # noqa: F401
-
-            self.from_checkout = True
-            self.notes.append(f"xxgk-lint is not installed for {sys.executable}: using the checkout {REPO_ROOT} via PYTHONPATH")
-        import linter
+            sys.exit(f"xxgk-lint is not installed for {sys.executable}: pip install -e . (or .) first")
+        self.from_checkout = False
 
         self.version = getattr(linter, "__version__", "?")
         self.package_dir = Path(linter.__file__).resolve().parent
@@ -265,7 +258,7 @@ class Bench:
         exe = Path(sys.executable).parent / ("xxgk-lint.exe" if os.name == "nt" else "xxgk-lint")
         if exe.exists() and not self.from_checkout:
             return [str(exe)]
-        return [sys.executable, "-m", "linter"]
+        return [sys.executable, "-m", "xxgk_lint.linter"]
 
     def runs(self, full: int, quick: int) -> int:
         return quick if self.quick else full
@@ -348,7 +341,7 @@ class Bench:
     # -- 1: per report ------------------------------------------------------------------------
 
     def lint_times(self, text: str, path: str, runs: int, warmup: int = 2) -> dict:
-        from linter.builder import build
+        from xxgk_lint.linter.parsing.builder import build
 
         L = self.linter
         parse, rules, full = [], [], []
@@ -389,7 +382,7 @@ class Bench:
             ["report", "bytes", "lines", "parse ms", "rules ms", "lint ms (parse+rules)", "lint speed", "findings"],
             rows,
             [
-                "parse = linter.builder.build(text, path); rules = Linter().lint(doc); lint = both (what Linter.lint_text does).",
+                "parse = linter.parsing.builder.build(text, path); rules = Linter().lint(doc); lint = both (what Linter.lint_text does).",
                 f"lint median over reports {statistics.median(meds):.2f} ms, slowest report {max(meds):.2f} ms.",
             ],
         )
@@ -441,7 +434,7 @@ class Bench:
     def compile_package(self) -> str:
         dirs = [str(self.package_dir)]
         try:
-            import lsp
+            import xxgk_lint.lsp as lsp
 
             dirs.append(str(Path(lsp.__file__).resolve().parent))
         except ImportError:
@@ -488,7 +481,7 @@ class Bench:
         rows.append(["same, first run with an empty rule/template disk cache", fmt_ms(sf, 1), f"{sf['median'] - floor:+.1f}", f"x{sf['median'] / floor:.1f}"])
         # what the check path imports, and what the start-up is spent on
         probe = (
-            "import sys,time;t=time.perf_counter();from linter.cli import main;"
+            "import sys,time;t=time.perf_counter();from xxgk_lint.linter.cli.main import main;"
             f"code=main(['check','--isolated','--no-cache','-q',{str(report)!r}]);"
             "sys.stderr.write('\\nPROBE '+repr(sorted(m for m in ('pygls','lsprotocol','numpy','lark','rapidfuzz','tomllib','tomli','cattrs','asyncio') if m in sys.modules))+'\\n')"
         )
@@ -623,7 +616,7 @@ class Bench:
         return 0, 0, lines[0]
 
     def _lsp_start(self, tag: str) -> LspClient:
-        c = LspClient([sys.executable, "-m", "lsp"], cwd=str(self.tmp), env=self.env, stderr_path=str(self.tmp / f"lsp-{tag}.stderr"))
+        c = LspClient([sys.executable, "-m", "xxgk_lint.lsp"], cwd=str(self.tmp), env=self.env, stderr_path=str(self.tmp / f"lsp-{tag}.stderr"))
         c.t_start = time.perf_counter()
         c.initialize(self.tmp)
         c.t_init = time.perf_counter() - c.t_start
@@ -978,7 +971,7 @@ class Bench:
     def _clause_pool(self) -> list[str]:
         if getattr(self, "_pool", None) is not None:
             return self._pool
-        from linter.builder import build
+        from xxgk_lint.linter.parsing.builder import build
 
         clauses = set()
         for name, text in self.texts.items():
@@ -1015,7 +1008,7 @@ class Bench:
     def _count_ratio_calls(chk, text: str, n: int) -> int | None:
         try:
             from rapidfuzz import fuzz
-            from linter.builder import build
+            from xxgk_lint.linter.parsing.builder import build
         except ImportError:
             return None
         real = fuzz.ratio
@@ -1035,8 +1028,8 @@ class Bench:
         return count
 
     def s8_duplicates(self) -> dict:
-        from linter.builder import build
-        from linter.gcpause import paused
+        from xxgk_lint.linter.parsing.builder import build
+        from xxgk_lint.linter.support.gcpause import paused
 
         rule = self.linter.rule("XG501")
         if rule is None:

@@ -1,1 +1,1 @@
-"""The xxgk-lint language server (pygls 2.x). Started by `xxgk-lint lsp` or `python -m lsp`."""
+"""The xxgk-lint language server (pygls 2.x). Started by `xxgk-lint lsp` or `python -m xxgk_lint.lsp`."""

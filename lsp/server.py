@@ -31,11 +31,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace.text_document import TextDocument
 
-from linter import __version__
-from linter.config import Config, ConfigError, discover, find_config_file, load
-from linter.diagnostic import Diagnostic
-from linter.engine import Linter
-from linter.rules import RuleError
+from ..linter import __version__
+from ..linter.checking.config import Config, ConfigError, discover, find_config_file, load
+from ..linter.model.diagnostic import Diagnostic
+from ..linter.checking.engine import Linter
+from ..linter.checking.rules import RuleError
 
 from . import positions
 
@@ -458,7 +458,7 @@ def document_symbol(ls: XxgkServer, params: types.DocumentSymbolParams):
         return []
     enc = ls.workspace.position_encoding
     doc = st.doc
-    from linter.source import Span
+    from ..linter.reading.source import Span
 
     out = []
     for k, s in enumerate(doc.sections):
@@ -532,7 +532,7 @@ def inlay_hint(ls: XxgkServer, params: types.InlayHintParams):
 
 
 def main() -> None:
-    from linter.regexcache import install
+    from ..linter.support.regexcache import install
 
     install()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")

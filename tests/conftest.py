@@ -32,7 +32,7 @@ def lsp_initialize_params():
 
 @pytest.fixture(scope="session")
 def linter():
-    from linter.engine import Linter
+    from xxgk_lint.linter.checking.engine import Linter
 
     return Linter()
 

@@ -1,6 +1,6 @@
 """Splitting digits run together by a crawler: only where exactly one split is possible."""
 
-from linter.cells import ColumnKind, split_candidates, sum_check
+from xxgk_lint.linter.parsing.cells import ColumnKind, split_candidates, sum_check
 
 I, S, D = ColumnKind(), ColumnKind(signed=True), ColumnKind(decimal=True)
 ROW = sum_check([((0, 1, 2, 3, 4, 5), 6)])
@@ -39,7 +39,7 @@ def test_accepts_agrees_with_the_column_regexes():
     """ColumnKind.accepts answers all-digit pieces without a regex: the same answers."""
     import itertools
 
-    from linter.cells import _DECIMAL, _INT, _SIGNED, ColumnKind
+    from xxgk_lint.linter.parsing.cells import _DECIMAL, _INT, _SIGNED, ColumnKind
 
     pieces = ["".join(p) for n in range(1, 4) for p in itertools.product("0159.-/万元１²a", repeat=n)]
     for kind, rx in ((ColumnKind(), _INT), (ColumnKind(signed=True), _SIGNED), (ColumnKind(decimal=True), _DECIMAL)):
@@ -49,7 +49,7 @@ def test_accepts_agrees_with_the_column_regexes():
 
 def _reference(tokens, kinds, check=None, limit=64):
     """Every cutting, tried one by one (the plain search split_candidates must agree with)."""
-    from linter.cells import _value
+    from xxgk_lint.linter.parsing.cells import _value
 
     out = []
 

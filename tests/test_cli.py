@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from linter.cli import main
+from xxgk_lint.linter.cli.main import main
 
 from .conftest import CORPUS, corpus_files
 
@@ -17,7 +17,7 @@ CONTRACT_KEYS = {"path", "line", "column", "end_line", "end_column", "rule", "ca
 
 def run(*args, stdin: bytes | None = None):
     proc = subprocess.run(
-        [sys.executable, "-m", "linter", *args], input=stdin, capture_output=True, timeout=120
+        [sys.executable, "-m", "xxgk_lint.linter", *args], input=stdin, capture_output=True, timeout=120
     )
     return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
 

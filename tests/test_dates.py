@@ -1,11 +1,11 @@
-"""Dates found in the text (linter/dates.py): one scan over the whole text, trying the regexes
+"""Dates found in the text (linter/parsing/dates.py): one scan over the whole text, trying the regexes
 only where a date can start, gives what searching every line at every character would."""
 
 from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from linter.dates import _CN_DATE, _ISO_DATE, find_all_dates, mention
+from xxgk_lint.linter.parsing.dates import _CN_DATE, _ISO_DATE, find_all_dates, mention
 
 from .conftest import corpus_files
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from linter import diskcache
+from xxgk_lint.linter.support import diskcache
 
 
 def test_cached_builds_once_and_keeps_only_the_newest_files(tmp_path, monkeypatch):

@@ -15,9 +15,9 @@ import os
 
 import pytest
 
-from linter import toml
-from linter.builder import build
-from linter.dump import document_to_dict
+from xxgk_lint.linter.support import toml
+from xxgk_lint.linter.parsing.builder import build
+from xxgk_lint.linter.reporting.dump import document_to_dict
 
 from .conftest import ROOT, corpus_files
 

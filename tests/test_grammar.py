@@ -2,8 +2,8 @@
 
 import pytest
 
-from linter import lines as L
-from linter.lines import classify
+from xxgk_lint.linter.parsing import lines as L
+from xxgk_lint.linter.parsing.lines import classify
 
 
 def kinds(text: str) -> list[str]:
@@ -56,9 +56,9 @@ def test_comment_lines():
 
 
 def test_runtime_lexer_agrees_with_lark_on_the_corpus():
-    from linter.lines import classify_with_lark
-    from linter.source import Source
-    from linter.unfold import unfold
+    from xxgk_lint.linter.parsing.lines import classify_with_lark
+    from xxgk_lint.linter.reading.source import Source
+    from xxgk_lint.linter.parsing.unfold import unfold
 
     from .conftest import corpus_files
 

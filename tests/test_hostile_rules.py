@@ -1,7 +1,7 @@
 """Hostile rule packs and configuration files.
 
 Every broken input must be refused with a clear error naming the file and the key —
-`linter.rules.RuleError` / `linter.config.ConfigError` through the API, and through the CLI
+`RuleError` / `ConfigError` through the API, and through the CLI
 (`python -m linter check --config FILE REPORT`) exit code 2 with exactly one line on standard
 error and no traceback. Nothing may hang: a regex that can backtrack catastrophically must be
 refused when the rule loads (every subprocess runs under a timeout).
@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from linter.config import Config, ConfigError, load
-from linter.engine import Linter
-from linter.resources import rules_dir
-from linter.rules import RuleError, load_dirs
+from xxgk_lint.linter.checking.config import Config, ConfigError, load
+from xxgk_lint.linter.checking.engine import Linter
+from xxgk_lint.linter.support.resources import rules_dir
+from xxgk_lint.linter.checking.rules import RuleError
+from xxgk_lint.linter.checking.engine import load_dirs
 
 from .conftest import ROOT, corpus_files
 
@@ -231,7 +232,7 @@ def run_cli(args: list[str], cwd: Path, timeout: float = CLI_TIMEOUT) -> tuple[i
     env.pop("XXGK_LINT_NO_DISK_CACHE", None)
     try:
         p = subprocess.run(
-            [sys.executable, "-m", "linter", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+            [sys.executable, "-m", "xxgk_lint.linter", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired as exc:
         out, err = exc.stdout or "", exc.stderr or ""

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from linter.engine import Linter
+from xxgk_lint.linter.checking.engine import Linter
 
 from .conftest import corpus_files
 
@@ -68,8 +68,8 @@ def test_the_collector_is_paused_and_restored():
     """gcpause.paused nests (build inside lint_text) and gives the collector back on errors."""
     import gc
 
-    from linter.builder import build
-    from linter.gcpause import paused
+    from xxgk_lint.linter.parsing.builder import build
+    from xxgk_lint.linter.support.gcpause import paused
 
     assert gc.isenabled()
     with paused():
@@ -92,7 +92,7 @@ def test_the_collector_is_paused_and_restored():
 def test_table_findings_are_kept_per_rule_configuration():
     """Table rules keep their findings on the (shared) table by checker: a configuration
     that changes a rule's parameters gets its own answer for the same table text."""
-    from linter.config import Config
+    from xxgk_lint.linter.checking.config import Config
 
     path = next(p for p in corpus_files() if p.name.startswith("105_"))
     text = path.read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def test_duplicate_normalisation_strips_exactly_whitespace_and_punctuation():
     import re
     import sys
 
-    from linter.checks.duplicate import _STRIP
+    from xxgk_lint.linter.checking.kinds.duplicate import _STRIP
 
     reference = re.compile(r"[\s\u3000,，。.;；:：、!！?？“”\"'‘’()（）《》〈〉<>\[\]【】]+")
     differ = [c for c in map(chr, range(sys.maxunicode + 1)) if bool(reference.fullmatch(c)) != bool(_STRIP.fullmatch(c))]

@@ -16,7 +16,7 @@ from .conftest import lsp_initialize_params, ROOT, corpus_files
 CORPUS = {p.name[:3]: p for p in corpus_files()}
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "lsp"]), scope="module")
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "xxgk_lint.lsp"]), scope="module")
 async def client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(lsp_initialize_params())
     yield

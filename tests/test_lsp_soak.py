@@ -33,7 +33,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
-from linter.engine import Linter
+from xxgk_lint.linter.checking.engine import Linter
 
 from .conftest import corpus_files, lsp_initialize_params
 
@@ -60,7 +60,7 @@ def make_client() -> LanguageClient:
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "lsp"], client_factory=make_client),
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "xxgk_lint.lsp"], client_factory=make_client),
     scope="module",
 )
 async def client(lsp_client: LanguageClient):

@@ -1,8 +1,8 @@
 """A clean report drafted in Markdown (headings `##`, tables with header rows) lints clean,
 with every cell read; breaking one total is found."""
 
-from linter.config import Config
-from linter.engine import Linter
+from xxgk_lint.linter.checking.config import Config
+from xxgk_lint.linter.checking.engine import Linter
 
 from .conftest import ROOT
 

@@ -31,9 +31,10 @@ from functools import lru_cache
 
 import pytest
 
-from linter import labels, templates
-from linter.engine import Linter
-from linter.source import Span
+from xxgk_lint.linter.parsing import labels
+from xxgk_lint.linter.model import templates
+from xxgk_lint.linter.checking.engine import Linter
+from xxgk_lint.linter.reading.source import Span
 
 from .conftest import corpus_files
 

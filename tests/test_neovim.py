@@ -16,7 +16,7 @@ from .conftest import ROOT, corpus_files
 LUA = r"""
 local client_id = vim.lsp.start_client({
   name = "xxgk-lint",
-  cmd = { %(python)s, "-m", "lsp" },
+  cmd = { %(python)s, "-m", "xxgk_lint.lsp" },
   cmd_cwd = %(root)s,
   root_dir = vim.fn.getcwd(),
 })

@@ -31,14 +31,14 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import example, given, note  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from linter import builder as _builder  # noqa: E402
-from linter import lines as _lines  # noqa: E402
-from linter.dump import document_to_dict  # noqa: E402
-from linter.engine import Linter  # noqa: E402
-from linter.fixes import fix_text  # noqa: E402
-from linter.formats import github, junit, sarif  # noqa: E402
-from linter.output import format_json, format_text  # noqa: E402
-from linter.source import Source  # noqa: E402
+from xxgk_lint.linter.parsing import builder as _builder  # noqa: E402
+from xxgk_lint.linter.parsing import lines as _lines  # noqa: E402
+from xxgk_lint.linter.reporting.dump import document_to_dict  # noqa: E402
+from xxgk_lint.linter.checking.engine import Linter  # noqa: E402
+from xxgk_lint.linter.reporting.fixes import fix_text  # noqa: E402
+from xxgk_lint.linter.reporting.formats import github, junit, sarif  # noqa: E402
+from xxgk_lint.linter.reporting.output import format_json, format_text  # noqa: E402
+from xxgk_lint.linter.reading.source import Source  # noqa: E402
 
 from .conftest import corpus_files  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""linter/record.py: the model's plain data classes (dataclasses cost start-up time)."""
+"""linter/support/record.py: the model's plain data classes (dataclasses cost start-up time)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from linter.record import Record, factory, replace
+from xxgk_lint.linter.support.record import Record, factory, replace
 
 
 class Point(Record, frozen=True):

@@ -1,4 +1,4 @@
-"""linter/regexcache.py: regexes compiled in an earlier run are rebuilt from the disk cache and
+"""linter/support/regexcache.py: regexes compiled in an earlier run are rebuilt from the disk cache and
 behave exactly like re's own; a damaged cache file changes nothing."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(sys.version_info < (3, 11), reason="regexcache n
 
 SCRIPT = r"""
 import re, sys
-from linter import regexcache
+from xxgk_lint.linter.support import regexcache
 regexcache.install()
 patterns = [
     (r"(?P<year>\d{4})[ \t]*年(?P<m>\d{1,2})?", 0),
@@ -73,7 +73,7 @@ def spy(p, flags=0):
         seen.add((p, int(flags)))
     return original(p, flags)
 compiler.compile = spy
-from linter.engine import Linter
+from xxgk_lint.linter.checking.engine import Linter
 linter = Linter()
 for path in sys.argv[1:]:
     with open(path, encoding="utf-8-sig", errors="replace") as f:
@@ -123,7 +123,7 @@ def test_a_parallel_run_stores_what_its_workers_compiled(tmp_path):
         cache = tmp_path / f"jobs{jobs}"
         env = {**os.environ, "PYTHONPATH": str(ROOT), "XXGK_LINT_CACHE_DIR": str(cache)}
         env.pop("XXGK_LINT_NO_DISK_CACHE", None)
-        cmd = [sys.executable, "-m", "linter", "check", "--isolated", "--no-cache", "--quiet", "--jobs", jobs, *files]
+        cmd = [sys.executable, "-m", "xxgk_lint.linter", "check", "--isolated", "--no-cache", "--quiet", "--jobs", jobs, *files]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
         assert proc.returncode in (0, 1), proc.stderr
         (path,) = cache.glob("regex-*.marshal")

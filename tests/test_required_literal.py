@@ -13,8 +13,8 @@ pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from linter.engine import Linter  # noqa: E402
-from linter.regexes import required_literal  # noqa: E402
+from xxgk_lint.linter.checking.engine import Linter  # noqa: E402
+from xxgk_lint.linter.support.regexes import required_literal  # noqa: E402
 
 from .conftest import corpus_files  # noqa: E402
 
@@ -40,16 +40,14 @@ def _module_patterns() -> set[re.Pattern]:
     import importlib
     import pkgutil
 
-    import linter
-    import linter.checks
+    import xxgk_lint.linter as linter
 
     found: set[re.Pattern] = set()
-    for pkg in (linter, linter.checks):
-        for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
-            if info.name.endswith("__main__"):
-                continue  # runs the program
-            module = importlib.import_module(info.name)
-            found.update(v for v in vars(module).values() if isinstance(v, re.Pattern) and isinstance(v.pattern, str))
+    for info in pkgutil.walk_packages(linter.__path__, linter.__name__ + "."):
+        if info.name.endswith("__main__"):
+            continue  # runs the program
+        module = importlib.import_module(info.name)
+        found.update(v for v in vars(module).values() if isinstance(v, re.Pattern) and isinstance(v.pattern, str))
     return found
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from linter.config import Config
-from linter.engine import Linter, load_rules
+from xxgk_lint.linter.checking.config import Config
+from xxgk_lint.linter.checking.engine import Linter, load_rules
 
 RULES = load_rules(Config())
 CASES = [(r, k, ex) for r in RULES for k, ex in enumerate(r.examples)]
@@ -41,7 +41,7 @@ def test_example(lint, rule, k, ex):
         _, found = lint(ex.bad, ex.path, rule)
         assert found, f"{rule.id} example {k}: the bad text raised nothing"
         if ex.fixed is not None:
-            from linter.fixes import fix_text
+            from xxgk_lint.linter.reporting.fixes import fix_text
 
             # as --fix does: apply this rule's fixes until none is left to apply
             fixed = fix_text(ex.bad, lambda text: [d.fix for d in lint(text, ex.path, rule)[1] if d.fix], unsafe=True)

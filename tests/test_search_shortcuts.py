@@ -13,8 +13,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 import re  # noqa: E402
 
-from linter.checks import agency  # noqa: E402
-from linter.checks import dates as date_checks  # noqa: E402
+from xxgk_lint.linter.checking.kinds import agency  # noqa: E402
+from xxgk_lint.linter.checking.kinds import dates as date_checks  # noqa: E402
 
 from .conftest import corpus_files  # noqa: E402
 
@@ -73,8 +73,8 @@ def test_rewritten_regexes_on_random_text(pieces):
 def test_a_pattern_rule_without_contains_finds_what_its_regex_finds(tmp_path):
     """A pattern rule that names no `contains` searches only texts holding the text every match
     of its regex holds — found also where a paragraph joins that text across a line break."""
-    from linter.config import Config
-    from linter.engine import Linter
+    from xxgk_lint.linter.checking.config import Config
+    from xxgk_lint.linter.checking.engine import Linter
 
     (tmp_path / "pack.toml").write_text(
         '[[rule]]\nid = "XX101"\nname = "x-rule"\ncategory = "typography"\nseverity = "warning"\n'

@@ -1,7 +1,7 @@
 """Inline suppressions in .txt and .md reports."""
 
-from linter.config import Config
-from linter.engine import Linter
+from xxgk_lint.linter.checking.config import Config
+from xxgk_lint.linter.checking.engine import Linter
 
 REPORT = """三、收到和处理政府信息公开申请情况
 一、本年新收政府信息公开申请数量 | 25 | 2 | 0 | 0 | 0 | 0 | 26 |

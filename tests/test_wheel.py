@@ -1,6 +1,7 @@
 """A wheel built from the repository, installed (not editable) into a fresh venv, lints a report.
 
-grammar/ and rules/ live outside the Python package; this proves the build carries them.
+grammar/ and rules/ live outside the Python package; this proves the build carries them, all
+under the one import name `xxgk_lint`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def test_wheel_installs_and_lints(tmp_path):
     found = json.loads(proc.stdout)
     assert any(d["rule"] == "XG301" and d["line"] == 147 for d in found)
     where = subprocess.run(
-        [str(py), "-c", "import linter.resources as r; print(r.grammar_dir())"],
+        [str(py), "-c", "import xxgk_lint.linter.support.resources as r; print(r.grammar_dir())"],
         capture_output=True, cwd=work, text=True, check=True,
     ).stdout.strip()
-    assert "_data" in where and Path(where).is_dir()
+    assert Path(where).is_dir() and Path(where).parent.name == "xxgk_lint" and "site-packages" in where

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from linter import workers
+from xxgk_lint.linter.cli import workers
 
 
 def square(x):
@@ -123,7 +123,7 @@ def test_ranges_cover_the_items_in_order_and_shrink(n, jobs, chunk):
 
 PRINTS = """
 import sys
-from linter import workers
+from xxgk_lint.linter.cli import workers
 
 def shout(x):
     print(f"item {x}")  # stdout is a pipe: block-buffered

@@ -21,7 +21,7 @@ BUNDLED_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 
 def run(*args, cwd=None, stdin: bytes | None = None, env=None):
     proc = subprocess.run(
-        [sys.executable, "-m", "linter", *args],
+        [sys.executable, "-m", "xxgk_lint.linter", *args],
         input=stdin,
         capture_output=True,
         cwd=cwd,
@@ -298,9 +298,9 @@ def test_a_damaged_result_cache_is_linted_again(tmp_path):
 
 
 def test_json_findings_are_json_dumps_byte_for_byte():
-    from linter.diagnostic import Diagnostic, Edit, Fix, Related
-    from linter.engine import Linter
-    from linter.source import Span
+    from xxgk_lint.linter.model.diagnostic import Diagnostic, Edit, Fix, Related
+    from xxgk_lint.linter.checking.engine import Linter
+    from xxgk_lint.linter.reading.source import Span
 
     linter = Linter()
     diags = []
@@ -392,7 +392,7 @@ def test_ctrl_c_in_a_parallel_run_ends_it_and_its_workers(tmp_path):
 
     folder = make_folder(tmp_path, copies=100)  # 1,200 reports: still linting after a moment
     proc = subprocess.Popen(
-        [sys.executable, "-m", "linter", "check", "--isolated", "--no-cache", "--jobs", "2", "--quiet", str(folder)],
+        [sys.executable, "-m", "xxgk_lint.linter", "check", "--isolated", "--no-cache", "--jobs", "2", "--quiet", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )

@@ -1,0 +1,202 @@
+"""User configuration: `[tool.xxgk-lint]` in pyproject.toml or an xxgk-lint.toml, found upward
+from the checked file (the same discovery for the CLI and the language server).
+
+Keys (all optional):
+  select = ["XG2", "arithmetic"]   codes, code prefixes or categories to run (default: all)
+  ignore = ["XG803"]               codes, prefixes or categories not to run
+  extend-select / extend-ignore    added to the above
+  severity = { XG501 = "error" }   per-rule severity (error|warning|info|off)
+  per-file-ignores = { "old/*.txt" = ["XG4"] }
+  rule-dirs = ["my-rules"]         extra rule folders (relative to the config file)
+  params = { XG501 = { threshold = 90 } }   rule parameters
+  exclude = ["drafts/", "*.bak.txt"]       paths to skip when walking folders
+  fail-level = "error"             lowest severity that makes `check` exit 1
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from ..support import toml
+from ..model.diagnostic import CATEGORIES, SEVERITIES
+from ..support.errors import ConfigError
+from ..support.record import Record, factory, replace
+
+CONFIG_KEYS = {
+    "select": list,
+    "ignore": list,
+    "extend-select": list,
+    "extend-ignore": list,
+    "severity": dict,
+    "per-file-ignores": dict,
+    "rule-dirs": list,
+    "params": dict,
+    "exclude": list,
+    "fail-level": str,
+}
+
+
+class Config(Record):
+    path: Path | None = None  # the file it came from (None: defaults)
+    select: list[str] = factory(list)
+    ignore: list[str] = factory(list)
+    severity: dict[str, str] = factory(dict)
+    per_file_ignores: dict[str, list[str]] = factory(dict)
+    rule_dirs: list[Path] = factory(list)
+    params: dict[str, dict] = factory(dict)
+    exclude: list[str] = factory(list)
+    fail_level: str = "error"
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def key(self) -> tuple:
+        """Hashable identity of everything that changes the rule set (for caches)."""
+        return (
+            str(self.path),
+            tuple(self.select),
+            tuple(self.ignore),
+            tuple(sorted(self.severity.items())),
+            tuple(str(d) for d in self.rule_dirs),
+            repr(sorted(self.params.items())),
+        )
+
+    def ignored_for(self, path: str) -> list[str]:
+        if not self.per_file_ignores:
+            return []
+        try:
+            rel = os.path.relpath(path, self.root)
+        except ValueError:
+            rel = path
+        rel = rel.replace(os.sep, "/")
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+                out.extend(codes)
+        return out
+
+
+def matches(selector: str, rule_id: str, category: str) -> bool:
+    """A selector is a category, "ALL", or a rule code or code prefix (XG2, XG201)."""
+    return selector == "ALL" or selector == category or rule_id.startswith(selector)
+
+
+def _check_selectors(path, key: str, items: list) -> list[str]:
+    for x in items:
+        if not isinstance(x, str) or not x:
+            raise ConfigError(path, key, "应为规则编号、编号前缀或类别名的列表")
+        if not (x == "ALL" or x in CATEGORIES or x[:2].isalpha()):
+            raise ConfigError(path, key, f"无法识别的选择器 {x!r}")
+    return list(items)
+
+
+def parse(data: dict, path: Path | None) -> Config:
+    where = path or "<settings>"
+    cfg = Config(path=path)
+    for key, value in data.items():
+        if key not in CONFIG_KEYS:
+            raise ConfigError(where, key, f"未知的配置项(可用:{', '.join(CONFIG_KEYS)})")
+        if not isinstance(value, CONFIG_KEYS[key]):
+            raise ConfigError(where, key, f"类型应为 {CONFIG_KEYS[key].__name__}")
+    cfg.select = _check_selectors(where, "select", data.get("select", []))
+    cfg.select += _check_selectors(where, "extend-select", data.get("extend-select", [])) if cfg.select else []
+    cfg.ignore = _check_selectors(where, "ignore", data.get("ignore", []))
+    cfg.ignore += _check_selectors(where, "extend-ignore", data.get("extend-ignore", []))
+    for code, level in data.get("severity", {}).items():
+        if level not in (*SEVERITIES, "off"):
+            raise ConfigError(where, f"severity.{code}", "应为 error、warning、info 或 off")
+        cfg.severity[code] = level
+    for pattern, codes in data.get("per-file-ignores", {}).items():
+        if not isinstance(codes, list):
+            raise ConfigError(where, f"per-file-ignores.{pattern}", "应为规则编号列表")
+        cfg.per_file_ignores[pattern] = _check_selectors(where, f"per-file-ignores.{pattern}", codes)
+    base = path.parent if path else Path.cwd()
+    for d in data.get("rule-dirs", []):
+        if not isinstance(d, str):
+            raise ConfigError(where, "rule-dirs", "应为目录路径列表")
+        p = (base / d).resolve()
+        if not p.is_dir():
+            raise ConfigError(where, "rule-dirs", f"规则目录不存在:{p}")
+        cfg.rule_dirs.append(p)
+    for code, params in data.get("params", {}).items():
+        if not isinstance(params, dict):
+            raise ConfigError(where, f"params.{code}", "应为参数表")
+        cfg.params[code] = dict(params)
+    cfg.exclude = [str(x) for x in data.get("exclude", [])]
+    level = data.get("fail-level", "error")
+    if level not in SEVERITIES:
+        raise ConfigError(where, "fail-level", "应为 error、warning 或 info")
+    cfg.fail_level = level
+    return cfg
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "(file)", f"无法读取:{exc}") from None
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        raise ConfigError(path, "(toml)", f"不是有效的 TOML:{exc}") from None
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        section = tool.get("xxgk-lint") if isinstance(tool, dict) else None
+        if section is not None and not isinstance(section, dict):
+            raise ConfigError(path, "tool.xxgk-lint", "应为表([tool.xxgk-lint])")
+        return section
+    return data
+
+
+@lru_cache(maxsize=256)
+def find_config_file(start: Path) -> Path | None:
+    """The nearest xxgk-lint.toml, or pyproject.toml with [tool.xxgk-lint], at or above `start`."""
+    d = start if start.is_dir() else start.parent
+    for folder in (d, *d.parents):
+        for name in ("xxgk-lint.toml", ".xxgk-lint.toml"):
+            p = folder / name
+            if p.is_file():
+                return p
+        p = folder / "pyproject.toml"
+        if p.is_file():
+            try:
+                if "xxgk-lint" in p.read_text(encoding="utf-8", errors="replace") and _read(p) is not None:
+                    return p
+            except ConfigError:
+                raise
+    return None
+
+
+def load(path: Path) -> Config:
+    """The configuration in `path` (parsed once per version of the file: the language server
+    asks on every keystroke). A copy, so callers may adjust it."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1
+    cfg = _load(path, mtime)
+    return replace(
+        cfg,
+        select=list(cfg.select),
+        ignore=list(cfg.ignore),
+        severity=dict(cfg.severity),
+        per_file_ignores={k: list(v) for k, v in cfg.per_file_ignores.items()},
+        rule_dirs=list(cfg.rule_dirs),
+        params={k: dict(v) for k, v in cfg.params.items()},
+        exclude=list(cfg.exclude),
+    )
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, mtime: int) -> Config:
+    data = _read(path)
+    return parse(data or {}, path)
+
+
+def discover(start: Path) -> Config:
+    f = find_config_file(start.resolve())
+    return load(f) if f else Config()

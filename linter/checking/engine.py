@@ -1,0 +1,255 @@
+"""The rule engine: which rules run (configuration), running them, and suppressions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..parsing.builder import build
+from .config import Config, matches
+from ..model.diagnostic import Diagnostic
+from ..support.gcpause import paused
+from ..model.line import Line
+from ..model.document import Document
+from ..support.record import Record, replace
+from ..support.resources import grammar_dir, rules_dir
+from .rules import Rule, RuleError, load_file
+from ..reading.source import Span
+
+
+_DIRECTIVE = re.compile(
+    r"<!--\s*xxgk-lint:\s*(disable-next-line|disable-line|disable-file|disable|enable)\s*(?:=\s*([A-Za-z0-9_,\s-]*?))?\s*-->"
+)
+
+
+def load_dirs(dirs: list[Path]) -> list[Rule]:
+    """Load every *.toml rule pack under `dirs` (templates/ excluded), compile the checkers."""
+    from .kinds import compile_rule  # the kinds import rules.py: loaded here, not there
+
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for d in dirs:
+        if not d.is_dir():
+            raise RuleError(d, "(folder)", "规则目录不存在")
+        for path in sorted(d.glob("*.toml")):
+            for rule in load_file(path):
+                if rule.id in seen:
+                    raise RuleError(path, f"{rule.id}.id", f"规则编号重复(已在 {seen[rule.id]} 中定义)")
+                if rule.name in names:
+                    raise RuleError(path, f"{rule.id}.name", f"规则名重复(已由 {names[rule.name]} 使用)")
+                seen[rule.id] = str(path)
+                names[rule.name] = rule.id
+                compile_rule(rule)
+                rules.append(rule)
+    rules.sort(key=lambda r: r.id)
+    return rules
+
+
+@lru_cache(maxsize=16)
+def _load(dirs: tuple[str, ...], params_key: str) -> tuple[Rule, ...]:
+    from ..support.diskcache import cached, data_files
+
+    paths = [Path(d) for d in dirs]
+    return cached("rules", data_files([*paths, grammar_dir()]), lambda: tuple(load_dirs(paths)))
+
+
+def load_rules(config: Config) -> list[Rule]:
+    dirs = (str(rules_dir()), *(str(d) for d in config.rule_dirs))
+    rules = list(_load(dirs, ""))
+    if config.params:
+        from .kinds import compile_rule
+
+        by_id = {r.id: r for r in rules}
+        for code, params in config.params.items():
+            rule = by_id.get(code)
+            if rule is None:
+                from .config import ConfigError
+
+                raise ConfigError(config.path or "<settings>", f"params.{code}", "没有这个规则")
+            merged = replace(rule, params={**rule.params, **params}, checker=None, source=str(config.path or "<设置>"))
+            try:
+                compile_rule(merged)
+            except RuleError as exc:
+                from .config import ConfigError
+
+                key = exc.key.split(".params.", 1)[-1] if ".params." in exc.key else exc.key
+                raise ConfigError(config.path or "<设置>", f"params.{code}.{key}", exc.message) from None
+            by_id[code] = merged
+        rules = sorted(by_id.values(), key=lambda r: r.id)
+    return rules
+
+
+class Directive(Record):
+    line: int
+    kind: str
+    codes: set[str]
+    target: int  # the line it applies to (0: the whole file)
+    text: str
+    span: tuple[int, int]  # 0-based columns of the comment on its line
+    used: bool = False
+
+    def covers(self, d: Diagnostic) -> bool:
+        if self.target and d.span.line != self.target:
+            return False
+        return "*" in self.codes or any(d.rule.startswith(c) for c in self.codes)
+
+
+class Suppressions(Record):
+    directives: list[Directive]
+
+    def covers(self, d: Diagnostic) -> bool:
+        hit = False
+        for x in self.directives:
+            if x.covers(d):
+                x.used = True
+                hit = True
+        return hit
+
+
+def suppressions(doc: Document) -> Suppressions:
+    directives: list[Directive] = []
+    if "xxgk-lint" not in doc.text:
+        return Suppressions(directives)
+    lines = doc.source.lines
+    for i, text in enumerate(lines, 1):
+        if "xxgk-lint" not in text:
+            continue
+        for m in _DIRECTIVE.finditer(text):
+            kind = m.group(1)
+            codes = {c.strip() for c in (m.group(2) or "").split(",") if c.strip()} or {"*"}
+            if kind in ("disable", "disable-file"):
+                target = 0
+            elif kind == "disable-line":
+                target = i
+            elif kind == "disable-next-line":
+                j = i + 1
+                while j <= len(lines) and (not lines[j - 1].strip() or _DIRECTIVE.fullmatch(lines[j - 1].strip())):
+                    j += 1  # skip blank lines and further directives
+                target = j
+            else:
+                continue
+            directives.append(Directive(i, kind, codes, target, m.group(0), (m.start(), m.end())))
+    return Suppressions(directives)
+
+
+def _input_key(doc: Document, name: str, keys: dict):
+    """A hashable value of one input a rule may declare (see Checker.inputs), made once per
+    lint: equal values mean equal findings."""
+    if name not in keys:
+        if name == "paragraphs":
+            keys[name] = (doc.path, tuple((p.text, p.span, p.section, p.pieces) for p in doc.paragraphs))
+        elif name == "lines":
+            keys[name] = (doc.path, tuple(map(Line._values, doc.lines)))  # (kind, text, lineno, col) each
+        elif name == "agency":
+            keys[name] = doc.agency
+        else:
+            raise ValueError(f"unknown rule input {name!r}")
+    return keys[name]
+
+
+class Linter:
+    """Runs the selected rules of a configuration over Documents."""
+
+    def __init__(self, config: Config | None = None, incremental: bool = False):
+        self.config = config or Config()
+        # The language server lints the same document on every keystroke: a rule whose
+        # declared inputs (Checker.inputs) are unchanged since its last run on that document
+        # gives back the findings of that run.
+        self.incremental = incremental
+        self._memo: dict[tuple, tuple] = {}  # (rule, path) -> (inputs, findings) of the last run
+        self.reused = 0  # rule runs answered from the memo (for tests and benchmarks)
+        self.rules = load_rules(self.config)
+        self._by_code = {**{r.name: r for r in self.rules}, **{r.id: r for r in self.rules}}
+        self.active = [r for r in self.rules if self._selected(r)]
+        known = {r.id for r in self.rules}
+        for code in self.config.severity:
+            if code not in known:
+                from .config import ConfigError
+
+                raise ConfigError(self.config.path or "<命令行/设置>", f"severity.{code}", "没有这个规则")
+        for sel in self.config.select:
+            if not any(matches(sel, r.id, r.category) for r in self.rules):
+                from .config import ConfigError
+
+                raise ConfigError(self.config.path or "<命令行/设置>", "select", f"“{sel}”没有匹配任何规则(用 xxgk-lint rules 查看规则编号和类别)")
+        self.errors: list[str] = []  # rules that raised (reported, never fatal to the others)
+
+    def _selected(self, rule: Rule) -> bool:
+        cfg = self.config
+        if cfg.select and not any(matches(s, rule.id, rule.category) for s in cfg.select):
+            return False
+        if any(matches(s, rule.id, rule.category) for s in cfg.ignore):
+            return False
+        if cfg.severity.get(rule.id) == "off":
+            return False
+        return True
+
+    def rule(self, code: str) -> Rule | None:
+        """A rule by its code or its name."""
+        return self._by_code.get(code)
+
+    def lint_text(self, text: str, path: str = "<stdin>") -> tuple[Document, list[Diagnostic]]:
+        with paused():  # see gcpause.py: a lint makes no cycles
+            doc = build(text, path)
+            return doc, self.lint(doc)
+
+    def lint(self, doc: Document, rules: list[Rule] | None = None) -> list[Diagnostic]:
+        out: list[Diagnostic] = []
+        ignored = self.config.ignored_for(doc.path) if doc.path and self.config.per_file_ignores else []
+        keys: dict[str, object] = {}
+        for rule in rules if rules is not None else self.active:
+            if ignored and any(matches(s, rule.id, rule.category) for s in ignored):
+                continue
+            inputs = None
+            if self.incremental and rule.checker.inputs:
+                inputs = tuple(_input_key(doc, name, keys) for name in rule.checker.inputs)
+                last = self._memo.get((rule.id, doc.path))
+                if last is not None and last[0] == inputs:
+                    self.reused += 1
+                    out.extend(last[1])
+                    continue
+            try:
+                found = list(rule.checker.check(doc))
+            except Exception:  # one broken rule must not hide the others' findings
+                import logging
+                import traceback
+
+                msg = f"规则 {rule.id} 检查 {doc.path} 时出错:\n{traceback.format_exc()}"
+                logging.getLogger("xxgk-lint").error(msg)
+                self.errors.append(msg)
+                continue
+            level = self.config.severity.get(rule.id)
+            if level and level != rule.severity:
+                found = [replace(d, severity=level) for d in found]
+            if inputs is not None:
+                if len(self._memo) > 4096:  # many documents over a long session
+                    self._memo.clear()
+                self._memo[(rule.id, doc.path)] = (inputs, found)
+            out.extend(found)
+        sup = suppressions(doc)
+        if sup.directives:
+            out = [d for d in out if not sup.covers(d)]
+            out.extend(self._unused(doc, sup, rules))
+        out = sorted(set(out), key=Diagnostic.sort_key)
+        return out
+
+    def _unused(self, doc: Document, sup: Suppressions, rules: list[Rule] | None) -> list[Diagnostic]:
+        """Suppression comments that suppressed nothing (only for rules that ran: a comment
+        for a rule switched off in the configuration is not unused)."""
+        rule = next((r for r in (rules if rules is not None else self.active) if r.kind == "unused-suppression"), None)
+        if rule is None:
+            return []
+        ran = {r.id for r in (rules if rules is not None else self.active)}
+        out = []
+        for x in sup.directives:
+            if x.used:
+                continue
+            if "*" not in x.codes and not any(r.startswith(c) for c in x.codes for r in ran):
+                continue
+            span = Span(x.line, x.span[0] + 1, x.line, x.span[1] + 1)
+            out.append(rule.checker.diag(doc, span, codes="、".join(sorted(x.codes)), directive=x.text))
+        return out
+
+

@@ -1,0 +1,420 @@
+"""The `xxgk-lint` command.
+
+  xxgk-lint check [PATH ...]      lint reports (files, folders of .txt/.md, "-" for stdin)
+  xxgk-lint parse FILE            print the Document model as JSON (the debugging view)
+  xxgk-lint rules                 list every rule
+  xxgk-lint rule CODE             explain one rule, with its examples
+  xxgk-lint lsp                   start the language server on stdio
+
+Exit codes: 0 nothing at or above the fail level; 1 findings; 2 usage, configuration or I/O
+error (one clear line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from .. import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+_ARGPARSE_CN = [
+    (r"unrecognized arguments: (.*)", r"无法识别的参数:\1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效(可选:\3)"),
+    (r"argument (\S+): invalid (\w+) value: (\S+)", r"参数 \1 的取值 \3 不是有效的 \2"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+    (r"the following arguments are required: (.*)", r"缺少参数:\1"),
+    (r"invalid choice: (\S+) \(choose from (.*)\)", r"无效的子命令 \1(可选:\2)"),
+]
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the terminal width by os (argparse would import shutil
+    for it on every start, help or not)."""
+
+    def __init__(self, prog: str, **kwargs):
+        if kwargs.get("width") is None:
+            columns = os.environ.get("COLUMNS", "")
+            try:
+                width = int(columns) if columns.isdigit() else os.get_terminal_size(sys.stdout.fileno()).columns
+            except (OSError, ValueError):
+                width = 80
+            kwargs["width"] = max(40, width - 2)
+        super().__init__(prog, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):  # argparse exits 2 with usage; keep it one clear line, in Chinese
+        for pattern, cn in _ARGPARSE_CN:
+            if re.search(pattern, message):
+                message = re.sub(pattern, cn, message)
+                break
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="xxgk-lint", description="政府信息公开工作年度报告检查工具")
+    p.add_argument("--version", action="version", version=f"xxgk-lint {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="检查报告")
+    c.add_argument("paths", nargs="*", default=[], help="文件、目录或 -(标准输入)")
+    c.add_argument(
+        "--format", "--output-format", dest="format", default="text",
+        choices=["text", "concise", "json", "sarif", "github", "junit"],
+    )
+    c.add_argument("--output-file", "-o", help="把结果写入文件而不是标准输出")
+    c.add_argument("--select", action="append", default=[], help="只运行这些规则/前缀/类别(逗号分隔)")
+    c.add_argument("--ignore", action="append", default=[], help="不运行这些规则/前缀/类别(逗号分隔)")
+    c.add_argument("--config", help="配置文件(xxgk-lint.toml 或 pyproject.toml)")
+    c.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
+    c.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
+    c.add_argument("--fix", action="store_true", help="应用安全的自动修复")
+    c.add_argument("--unsafe-fixes", action="store_true", help="也应用需要确认的修复(与 --fix 或 --diff 一起用)")
+    c.add_argument("--diff", action="store_true", help="只显示修复会做的改动,不写文件")
+    c.add_argument("--statistics", action="store_true", help="按规则统计问题数量")
+    c.add_argument("--baseline", help="基线文件:不存在时记录当前问题;存在时只报告新问题")
+    c.add_argument("--update-baseline", action="store_true", help="用当前问题重写基线文件")
+    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数(默认:全部 CPU 核)")
+    c.add_argument("--no-cache", action="store_true", help="不读写结果缓存")
+    c.add_argument("--stdin-filename", help="标准输入的文件名(用于配置查找和报告)")
+    c.add_argument("--reports-only", action="store_true", help="跳过不像年度报告的文件,即使它们是直接指定的(pre-commit 用)")
+    c.add_argument("--no-summary", action="store_true", help="不打印汇总行")
+    c.add_argument("--quiet", "-q", action="store_true", help="只打印问题,不打印汇总和进度")
+    c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+
+    ps = sub.add_parser("parse", help="以 JSON 打印报告的解析结果(文档模型)")
+    ps.add_argument("path", help="报告文件或 -")
+
+    sub.add_parser("rules", help="列出全部规则")
+    r = sub.add_parser("rule", help="解释一条规则")
+    r.add_argument("code", help="规则编号或名称,如 XG201")
+    sub.add_parser("lsp", help="启动语言服务器(stdio)")
+    p.check_parser = c  # type: ignore[attr-defined]  # for options mixed with paths
+    return p
+
+
+def parse_args(argv: list[str]):
+    """Parse the command line; `check` accepts options before, between and after paths."""
+    parser = _parser()
+    if argv and argv[0] == "check":
+        args = parser.check_parser.parse_intermixed_args(argv[1:])
+        args.command = "check"
+        return args
+    return parser.parse_args(argv)
+
+
+def _split(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def _progress_printer(total: int):
+    """A progress bar on stderr for a terminal and more than a few files (none in CI or a pipe)."""
+    if total <= 20 or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    state = {"last": -1}
+
+    def show(done: int, _total: int) -> None:
+        pct = done * 100 // total
+        if pct == state["last"] and done != total:
+            return
+        state["last"] = pct
+        bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+        sys.stderr.write(f"\r[{bar}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_check(args) -> int:
+    from . import run as R
+
+    opts = R.Options(
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        config=args.config,
+        isolated=args.isolated,
+        fail_level=args.fail_level,
+        fix=args.fix,
+        unsafe_fixes=args.unsafe_fixes,
+        diff=args.diff,
+        use_cache=not args.no_cache,
+        stdin_filename=args.stdin_filename,
+        findings_as_json=_json_as_text(args),
+    )
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes 须与 --fix 或 --diff 一起使用")
+
+    def excludes_for(folder: Path):
+        if args.isolated:
+            return folder, []
+        cfg = R.config_for(str(folder / "x.txt"), opts)
+        return cfg.root, cfg.exclude
+
+    try:
+        files = R.collect(args.paths or ["."], excludes_for)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc.args[0]}: 文件或目录不存在") from None
+    if args.reports_only:
+        files = [(p, False) for p, _ in files]
+    if not files:
+        print("xxgk-lint: 没有找到要检查的 .txt 或 .md 文件", file=sys.stderr)
+        return EXIT_ERROR
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    progress = None if args.quiet else _progress_printer(len(files))
+    results = R.run(files, opts, jobs, progress)
+    return report(args, results)
+
+
+def _json_as_text(args) -> bool:
+    """JSON output with nothing to count or filter: findings (cached, or from workers) are
+    copied as JSON text, never made into objects."""
+    quiet = args.quiet or args.no_summary
+    return (
+        args.format == "json" and not (args.baseline or args.statistics or args.diff or args.fix)
+        and (quiet or not (args.output_file or sys.stderr.isatty()))
+    )
+
+
+def report(args, results) -> int:
+    from . import run as R
+    from ..model.diagnostic import fails, severity_fails
+    from ..reporting.output import format_concise, format_json, format_json_items, format_text, statistics
+
+    errors = 0
+    diags = []
+    texts: dict[str, list[str]] = {}
+    quiet = args.quiet or args.no_summary
+    as_text = _json_as_text(args)
+    for res in results:
+        if res.error:
+            print(f"xxgk-lint: {res.error}", file=sys.stderr)
+            errors += 1
+            continue
+        for e in res.internal:
+            print(f"xxgk-lint: 内部错误:{e}", file=sys.stderr)
+            errors += 1
+        if res.skipped or as_text:
+            continue
+        diags.extend(R.findings_of(res))
+    linted = [r for r in results if not r.error and not r.skipped]
+
+    def lines_of(path: str):
+        if path not in texts:
+            res = next((r for r in linted if r.path == path), None)
+            text = R.text_of(res) if res else None
+            texts[path] = text.split("\n") if text is not None else None
+        return texts[path]
+
+    if args.baseline:
+        from ..reporting import baseline as B
+
+        bpath = Path(args.baseline)
+        items = [(d, lines_of(d.path)) for d in diags]
+        if args.update_baseline or not bpath.exists():
+            n = B.write(bpath, items)
+            print(f"xxgk-lint: 已把 {n} 个现有问题记入基线 {bpath};以后只报告新问题。", file=sys.stderr)
+            diags = []
+        else:
+            try:
+                diags = B.filter_new(bpath, items)
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"{bpath}: 无法读取基线文件({exc})") from None
+
+    out_lines: list[str] = []
+    fmt = args.format
+    if args.diff:
+        fmt = "diff"  # like Ruff: the changes only
+        diags = [d for d in diags if d.fix is None or (d.fix.applicability != "safe" and not args.unsafe_fixes)]
+    if fmt == "diff":
+        pass
+    elif fmt == "json" and as_text:
+        out_lines.append(format_json_items([item for r in linted for item in R.json_of(r)]))
+    elif fmt == "json":
+        out_lines.append(format_json(diags))
+    elif fmt == "sarif":
+        from ..checking.config import Config
+        from ..checking.engine import load_rules
+        from ..reporting.formats import sarif
+
+        out_lines.append(sarif(diags, load_rules(Config())))
+    elif fmt == "github":
+        from ..reporting.formats import github
+
+        if diags:
+            out_lines.append(github(diags))
+    elif fmt == "junit":
+        from ..reporting.formats import junit
+
+        level = args.fail_level or (linted[0].fail_level if linted else "error")
+        out_lines.append(junit(diags, [r.path for r in linted], level))
+    elif fmt == "concise":
+        if diags:
+            out_lines.append(format_concise(diags))
+    else:
+        to_file = bool(args.output_file)
+        color = not to_file and (args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+        text = format_text(diags, lines_of, color=color)
+        if text:
+            out_lines.append(text)
+    for res in linted:
+        if res.diff:
+            out_lines.append(res.diff.rstrip("\n"))
+    if args.statistics and diags:
+        out_lines.append(statistics(diags))
+    if not quiet and fmt in ("text", "concise"):
+        out_lines.append(_summary(diags, linted, results, args))
+    body = "\n".join(out_lines)
+    if args.output_file:
+        from ..reporting.writing import atomic_write
+
+        atomic_write(Path(args.output_file), (body + "\n").encode("utf-8"))
+        if not quiet and fmt not in ("text", "concise"):
+            print(_summary(diags, linted, results, args), file=sys.stderr)
+    elif body:
+        print(body)
+    if not quiet and fmt not in ("text", "concise") and not args.output_file and sys.stderr.isatty():
+        print(_summary(diags, linted, results, args), file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if args.diff and any(r.diff for r in linted):
+        return EXIT_FINDINGS
+    if as_text:
+        failing = any(severity_fails(R.severities_of(r), args.fail_level or r.fail_level) for r in linted)
+    else:
+        level = args.fail_level or "error"
+        by_path_level = {r.path: r.fail_level for r in linted}
+        failing = any(fails([d], args.fail_level or by_path_level.get(d.path, level)) for d in diags)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _summary(diags, linted, results, args) -> str:
+    from collections import Counter
+
+    from ..reporting.output import summary
+
+    line = summary(diags, len(linted))
+    skipped = sum(1 for r in results if r.skipped)
+    fixed = sum(r.fixed for r in linted)
+    cats = Counter(d.category for d in diags)
+    if cats:
+        line += "\n按类别:" + "、".join(f"{c} {n}" for c, n in cats.most_common())
+        with_errors = len({d.path for d in diags if d.severity == "error"})
+        line += f";有错误的报告 {with_errors} 份。"
+    if fixed:
+        line += f"\n已自动修复 {fixed} 个问题。"
+    if skipped:
+        line += f"\n另有 {skipped} 个文件不像年度报告,已跳过。"
+    return line
+
+
+def cmd_parse(args) -> int:
+    from ..parsing.builder import build
+    from ..reporting.dump import document_to_dict
+    from ..reading.files import decode, read_report
+
+    if args.path == "-":
+        text, _ = decode(sys.stdin.buffer.read(), "-")
+        name = "-"
+    else:
+        text, name = read_report(args.path).text, args.path
+    doc = build(text, name)
+    print(json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    from ..checking.engine import load_rules
+    from ..checking.config import Config
+
+    for r in load_rules(Config()):
+        print(f"{r.id}  {r.severity:<7} {r.category:<14} {r.name}  {r.message.split('{')[0].rstrip('“:,')}")
+    return EXIT_OK
+
+
+def cmd_rule(args) -> int:
+    from ..checking.engine import load_rules
+    from ..checking.config import Config
+
+    code = args.code.upper() if args.code[:2].isalpha() and args.code[2:].isdigit() else args.code
+    for r in load_rules(Config()):
+        if r.id == code or r.name == args.code:
+            print(f"{r.id} {r.name}  [{r.category} / {r.severity}]")
+            print()
+            print(r.description)
+            print()
+            print(f"消息:{r.message}")
+            for k, ex in enumerate(r.examples, 1):
+                if ex.bad:
+                    print(f"\n示例 {k} — 有问题:\n{ex.bad.strip()}")
+                if ex.good:
+                    print(f"\n示例 {k} — 正确:\n{ex.good.strip()}")
+                if ex.fixed:
+                    print(f"\n示例 {k} — 自动修复后:\n{ex.fixed.strip()}")
+            return EXIT_OK
+    raise UsageError(f"没有规则 {args.code}(用 xxgk-lint rules 查看全部规则)")
+
+
+def cmd_lsp(args) -> int:
+    from ...lsp.server import main as lsp_main  # the server is a sibling station: imported only here
+
+    lsp_main()
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule, "lsp": cmd_lsp}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..support.errors import ConfigError, ReadError, RuleError
+
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command in ("check", "parse", "lsp"):
+            from ..support.regexcache import install
+
+            install()  # compiled regexes from the last run (start-up time)
+        if not args.command:
+            raise UsageError("缺少子命令(check、parse、rules、rule、lsp);用 xxgk-lint --help 查看用法")
+        code = COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"xxgk-lint: 用法错误:{exc}", file=sys.stderr)
+        code = EXIT_ERROR
+    except (ConfigError, RuleError) as exc:
+        print(f"xxgk-lint: 配置错误:{exc}", file=sys.stderr)
+        code = EXIT_ERROR
+    except ReadError as exc:
+        print(f"xxgk-lint: {exc}", file=sys.stderr)
+        code = EXIT_ERROR
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = EXIT_OK
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        except Exception:
+            pass
+    return code
+
+
+def entry() -> None:
+    sys.exit(main())

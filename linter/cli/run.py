@@ -1,0 +1,575 @@
+"""Linting many reports: file discovery with excludes, a result cache, parallel workers, fixes.
+
+The parent process looks each file up in the cache by size and modification time (keyed by
+rule set and configuration): a warm run over an unchanged folder never imports the parser.
+The other files are read, hashed, looked up by content and, when not known, linted — in
+worker processes (`--jobs`, default all cores; see workers.py) — and come back in input
+order, so the output is the same as a serial run. Fixes are written atomically (temp
+file + rename) in the file's own encoding, BOM and line endings.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from ..reporting.writing import write_report
+from ..support.record import Record, factory
+
+CACHE_DIR_NAME = ".xxgk-lint-cache"
+CACHE_FORMAT = 5
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
+REPORT_SUFFIXES = (".txt", ".md")
+_SEVERITIES = ("error", "warning", "info")
+
+
+class Options(Record):
+    select: list[str] = factory(list)
+    ignore: list[str] = factory(list)
+    config: str | None = None
+    isolated: bool = False
+    fail_level: str | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    use_cache: bool = True
+    stdin_filename: str | None = None
+    # the output needs only the findings' JSON: workers send that text, not pickled objects
+    findings_as_json: bool = False
+
+
+class FileResult(Record):
+    path: str
+    diags: list = factory(list)
+    text: str | None = None  # decoded text (for code frames), None on error
+    error: str | None = None  # a file that could not be read (exit 2)
+    internal: list[str] = factory(list)  # rules that raised
+    fixed: int = 0
+    diff: str = ""
+    skipped: bool = False  # found in a folder and not a report at all
+    cached: bool = False
+    fail_level: str = "error"
+    _data: bytes | None = None  # the file's bytes, decoded only when a code frame needs the text
+    _seen: tuple = ("", 0)  # (content hash, when it was read): what the cache records
+    # from the cache: (severity, JSON after the path) per finding, made into Diagnostics only
+    # when something needs them (JSON output needs only the text)
+    _cached: list | None = None
+
+
+# -- discovery --------------------------------------------------------------------------------
+
+
+def _excluded(rel: str, is_dir: bool, patterns: list[str]) -> bool:
+    """gitignore-style: "drafts/" (a folder anywhere), "/old" (anchored), "*.bak.txt", "a/**/b"."""
+    name = rel.rsplit("/", 1)[-1]
+    for pat in patterns:
+        p = pat.strip()
+        if not p or p.startswith("#"):
+            continue
+        dir_only = p.endswith("/")
+        p = p.rstrip("/")
+        if dir_only and not is_dir:
+            continue
+        if p.startswith("/"):
+            if fnmatch.fnmatchcase(rel, p[1:]) or fnmatch.fnmatchcase(rel, p[1:] + "/*"):
+                return True
+        elif "/" in p:
+            if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, "*/" + p):
+                return True
+        elif fnmatch.fnmatchcase(name, p):
+            return True
+    return False
+
+
+def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
+    """(path, named explicitly) for every report under `paths`, sorted within each folder.
+    `excludes_for(folder)` gives (root, patterns) of the configuration that governs it."""
+    out: list[tuple[str, bool]] = []
+    for p in paths:
+        if p == "-":
+            out.append((p, True))
+            continue
+        path = Path(p)
+        if not path.is_dir():
+            if not path.exists():
+                raise FileNotFoundError(p)
+            out.append((p, True))
+            continue
+        root, patterns = excludes_for(path.resolve())
+        found = []
+        for folder, dirs, files in os.walk(path):
+            keep = []
+            for d in sorted(dirs):
+                if d in SKIP_DIRS or d.startswith("."):
+                    continue
+                full = os.path.join(folder, d)
+                if patterns and _excluded(_rel(full, root), True, patterns):
+                    continue
+                keep.append(d)
+            dirs[:] = keep
+            for f in files:
+                if not f.endswith(REPORT_SUFFIXES):
+                    continue
+                full = os.path.join(folder, f)
+                if patterns and _excluded(_rel(full, root), False, patterns):
+                    continue
+                found.append(full)
+        out.extend((f, False) for f in sorted(found))
+    return out
+
+
+def _rel(path: str, root: Path) -> str:
+    try:
+        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    except ValueError:
+        return path.replace(os.sep, "/")
+
+
+# -- configuration per file -----------------------------------------------------------------
+
+
+def config_for(path: str, opts: Options):
+    from ..checking.config import Config, discover, load
+
+    if opts.isolated:
+        cfg = Config()
+    elif opts.config:
+        cfg = load(Path(opts.config))
+    else:
+        cfg = discover(Path(path).resolve() if path != "-" else Path.cwd())
+    if opts.select:
+        cfg.select = list(opts.select)
+    if opts.ignore:
+        cfg.ignore = cfg.ignore + list(opts.ignore)
+    if opts.fail_level:
+        cfg.fail_level = opts.fail_level
+    return cfg
+
+
+# -- the rule set's fingerprint and the cache --------------------------------------------------
+
+
+def ruleset_fingerprint(extra_dirs: tuple[str, ...] = ()) -> str:
+    """Changes whenever a rule, template, the grammar or the program changes (stat only, so a
+    warm run reads no rule file; the cache file stores it and compares it in full)."""
+    from ..support.diskcache import data_files, fingerprint
+    from ..support.resources import grammar_dir, rules_dir
+
+    return fingerprint("results", data_files((grammar_dir(), rules_dir(), *map(Path, extra_dirs))))
+
+
+class Cache:
+    """One file per (rule set, configuration) under .xxgk-lint-cache/ at the project root.
+
+    Like git's index, a file whose size and modification time are those recorded is not read
+    again; any other file is read and hashed, and its content hash decides. The mtime is
+    recorded only once the file is a few seconds older than the moment it was read (a change
+    within the same timestamp tick could not be seen otherwise).
+
+    The file is one line of JSON — {"key": …, "files": {path: [content hash, size, mtime,
+    skipped, start, end]}} — and then the findings, one per line as "severity<TAB>its JSON
+    after the path", each file's at bytes start:end. JSON output copies those texts, other
+    outputs parse them, and only for the files asked about: a warm run over a thousand
+    reports decodes a small index, not megabytes of findings.
+    """
+
+    RACY_NS = 3_000_000_000
+
+    def __init__(self, root: Path, key: str):
+        import zlib
+
+        self.key = key
+        self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{zlib.crc32(key.encode()):08x}.cache"
+        self.entries: dict[str, list] = {}  # path -> [hash, size, mtime, skipped, findings or (start, end)]
+        self.blob = b""
+        self.dirty = False
+        self._cwd: str | None = None
+        try:
+            data = self.path.read_bytes()
+            head, _, self.blob = data.partition(b"\n")
+            stored = json.loads(head)
+            if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("files"), dict):
+                self.entries = {p: [*e[:4], (e[4], e[5])] for p, e in stored["files"].items()}
+                os.utime(self.path)  # in use: not pruned as stale (see _prune)
+        except (OSError, ValueError, TypeError, IndexError):
+            self.entries = {}
+
+    def _key(self, path: str) -> str:
+        """The entry key: the absolute path (joined with the working folder found once)."""
+        if os.path.isabs(path):
+            return os.path.normpath(path)
+        if self._cwd is None:
+            self._cwd = os.getcwd()
+        return os.path.normpath(os.path.join(self._cwd, path))
+
+    def _entry(self, key: str):
+        """The entry under `key`, its findings read from the file on first use."""
+        e = self.entries.get(key)
+        if e is not None and isinstance(e[4], tuple):
+            try:
+                start, end = e[4]
+                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
+                    raise ValueError("findings out of the file")
+                findings = []
+                for line in self.blob[start:end].decode("utf-8").split("\n"):
+                    if line:
+                        severity, tail = line.split("\t", 1)
+                        if severity not in _SEVERITIES or not (tail.startswith('"line": ') and tail.endswith("}")):
+                            raise ValueError(line)
+                        findings.append([severity, tail])
+                e[4] = findings
+            except (TypeError, ValueError):  # a damaged cache file: lint the report again
+                del self.entries[key]
+                self.dirty = True
+                return None
+        return e
+
+    def get_by_stat(self, path: str, st: os.stat_result):
+        key = self._key(path)
+        e = self.entries.get(key)
+        if e and e[2] and e[1] == st.st_size and e[2] == st.st_mtime_ns:
+            return self._entry(key)
+        return None
+
+    def get(self, path: str, digest: str):
+        key = self._key(path)
+        e = self.entries.get(key)
+        if e and e[0] == digest:
+            return self._entry(key)
+        return None
+
+    def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, findings: list, skipped: bool) -> None:
+        """`findings`: [severity, JSON after the path] of each."""
+        size = mtime = 0
+        if st is not None and st.st_mtime_ns < read_at_ns - self.RACY_NS:
+            size, mtime = st.st_size, st.st_mtime_ns
+        self.entries[self._key(path)] = [digest, size, mtime, skipped, findings]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        files, chunks, at = {}, [], 0
+        for p, (digest, size, mtime, skipped, findings) in self.entries.items():
+            if isinstance(findings, tuple):
+                chunk = self.blob[findings[0] : findings[1]]
+            else:
+                chunk = "".join(f"{sev}\t{tail}\n" for sev, tail in findings).encode("utf-8")
+            files[p] = [digest, size, mtime, skipped, at, at + len(chunk)]
+            chunks.append(chunk)
+            at += len(chunk)
+        head = json.dumps({"key": self.key, "files": files}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.path.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n", encoding="utf-8")
+            from ..support.diskcache import replace_file  # (not atomic_write: no tempfile import, no fsync)
+
+            replace_file(self.path, head + b"\n" + b"".join(chunks))
+            self._prune()
+        except OSError:
+            pass  # a read-only project: no cache, no failure
+
+    def _prune(self) -> None:
+        """Drop cache files of other formats, and of rule sets or configurations unused for a
+        month (each upgrade or configuration makes a file of its own)."""
+        month_ago = time.time() - 30 * 86400
+        for f in self.path.parent.iterdir():
+            if f.name.endswith(".tmp"):  # left by a run that was killed while writing
+                try:
+                    if f.stat().st_mtime < time.time() - 3600:
+                        f.unlink()
+                except OSError:
+                    pass
+                continue
+            if f == self.path or f.name == ".gitignore" or not f.name.startswith("v"):
+                continue
+            try:
+                if not f.name.startswith(f"v{CACHE_FORMAT}-") or f.stat().st_mtime < month_ago:
+                    f.unlink()
+            except OSError:
+                pass
+
+
+# -- linting one file (in a worker or in the parent) -------------------------------------------
+
+_linters: dict = {}
+
+
+def _linter(cfg):
+    from ..checking.engine import Linter
+
+    key = cfg.key()
+    if key not in _linters:
+        _linters[key] = Linter(cfg)
+    return _linters[key]
+
+
+def _read(path: str) -> tuple[bytes | None, str]:
+    """(the file's bytes, "") or (None, a message saying why it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(), ""
+    except OSError as exc:
+        from ..reading.files import ReadError, read_report
+
+        try:
+            read_report(path)
+            return None, f"{path}: 无法读取({exc})"
+        except ReadError as err:
+            return None, str(err)
+
+
+def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) -> FileResult:
+    """Decode, lint and (optionally) fix one report (read here when `data` is None)."""
+    from ..reading.files import ReadError, decode
+
+    name = opts.stdin_filename or "-" if path == "-" else path
+    res = FileResult(path=name, fail_level=cfg.fail_level)
+    if data is None:
+        data, error = _read(path)
+        if error:
+            res.error = error
+            return res
+    try:
+        text, encoding = decode(data, name)
+    except ReadError as exc:
+        res.error = str(exc)
+        return res
+    linter = _linter(cfg)
+    doc, diags = linter.lint_text(text, name)
+    res.internal = list(linter.errors)
+    linter.errors.clear()
+    if not explicit and not doc.looks_like_report:
+        res.skipped = True
+        return res
+    if (opts.fix or opts.diff) and any(d.fix for d in diags):
+        from ..reporting.fixes import fix_text
+
+        def fixes_of(t: str):
+            return [d.fix for d in linter.lint_text(t, name)[1] if d.fix]
+
+        new_text = fix_text(doc.source.text, fixes_of, unsafe=opts.unsafe_fixes)
+        if new_text != doc.source.text:
+            if opts.diff:
+                import difflib
+
+                res.diff = "".join(
+                    difflib.unified_diff(
+                        doc.source.text.splitlines(keepends=True),
+                        new_text.splitlines(keepends=True),
+                        fromfile=f"a/{name}",
+                        tofile=f"b/{name}",
+                    )
+                )
+            else:
+                remaining = linter.lint_text(new_text, name)[1]
+                res.fixed = max(0, len(diags) - len(remaining))
+                if path != "-":
+                    write_report(Path(path), doc.source.restore(new_text), encoding)
+                else:
+                    sys.stdout.write(doc.source.restore(new_text))
+                doc_text, diags = new_text, remaining
+                text = doc_text
+    res.diags = diags
+    res.text = text
+    return res
+
+
+# -- the batch ---------------------------------------------------------------------------------
+
+
+def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) -> list[FileResult]:
+    """Lint `files` and return one result per file, in input order."""
+    results: list[FileResult | None] = [None] * len(files)
+    misses: list[tuple[int, tuple, Cache | None, os.stat_result | None]] = []  # not known by stat
+    caches: dict[tuple, Cache] = {}
+    fingerprints: dict[tuple, str] = {}
+    done = 0
+    use_cache = opts.use_cache and not (opts.fix or opts.diff)
+    configs: dict[str, object] = {}  # folder -> its configuration (found once per folder)
+    cache_of: dict[int, Cache] = {}  # id(configuration) -> its cache
+
+    def finished(i: int, res: FileResult, cache: Cache | None, st) -> None:
+        nonlocal done
+        _store(results, i, res, cache, st)
+        done += 1
+        if progress:
+            progress(done, len(files))
+
+    for i, (path, explicit) in enumerate(files):
+        folder = os.path.dirname(path) if path != "-" else "-"
+        cfg = configs.get(folder)
+        if cfg is None:
+            cfg = configs[folder] = config_for(path, opts)
+        cache = None
+        st = None
+        if use_cache and path != "-":
+            cache = cache_of.get(id(cfg))
+            if cache is None:
+                ck = cfg.key()
+                if ck not in fingerprints:
+                    fingerprints[ck] = ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + "\n" + repr(ck)
+                root = cfg.root if cfg.path else Path.cwd()
+                cache = caches.get((str(root), fingerprints[ck]))
+                if cache is None:
+                    cache = caches[(str(root), fingerprints[ck])] = Cache(root, fingerprints[ck])
+                cache_of[id(cfg)] = cache  # (configs live as long as this loop: ids stay theirs)
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            hit = cache.get_by_stat(path, st) if st is not None else None
+            if hit is not None:
+                results[i] = _cached_result(path, cfg, hit)
+                done += 1
+                if progress:
+                    progress(done, len(files))
+                continue
+        data = sys.stdin.buffer.read() if path == "-" else None
+        misses.append((i, (path, explicit, data, opts, cfg, cache), cache, st))
+    if misses:
+        from . import workers
+
+        def lost(args, why: str) -> FileResult:
+            return FileResult(path=args[0], error=f"{args[0]}: 检查时{why}")
+
+        if jobs > 1 and len(misses) >= 8 and workers.FORKS:
+            # Forked workers read, hash, look up and lint: the parent only collects.
+            items = [m[1] for m in misses]
+            for (i, args, cache, st), res in zip(misses, workers.map_ordered(_remote_check, items, jobs, lost)):
+                if res.text is None and res.error is None and args[2] is not None:
+                    res._data = args[2]  # standard input, read here
+                finished(i, res, cache, st)
+        elif jobs > 1 and len(misses) >= 8:
+            # Workers that are not forks get everything by pickle: the parent reads, hashes
+            # and looks up (a cache is not sent to them), they lint.
+            todo = []
+            for i, (path, explicit, data, opts_, cfg, cache), _cache, st in misses:
+                res, data, seen = _prepare(path, data, cfg, cache)
+                if res is not None:
+                    res._seen = seen
+                    finished(i, res, cache, st)
+                else:
+                    todo.append((i, (path, explicit, data, opts_, cfg, None), cache, st, seen))
+            items = [t[1] for t in todo]
+            for (i, args, cache, st, seen), res in zip(todo, workers.map_ordered(_remote_check, items, jobs, lost)):
+                res._seen = seen
+                if res.text is None and res.error is None:
+                    res._data = args[2]
+                finished(i, res, cache, st)
+        else:
+            for i, args, cache, st in misses:
+                finished(i, _check(args), cache, st)
+    for cache in caches.values():
+        cache.save()
+    return [r for r in results if r is not None]
+
+
+def _prepare(path: str, data: bytes | None, cfg, cache: Cache | None):
+    """Read the file (unless `data` is given), hash it and look its content up in the cache.
+    Returns (a result if done: unreadable or known, the bytes, (hash, when it was read))."""
+    read_at = time.time_ns()
+    if data is None:
+        data, error = _read(path)
+        if error:
+            return FileResult(path=path, error=error), None, ("", read_at)
+    digest = ""
+    if cache is not None:
+        import hashlib
+
+        digest = hashlib.sha256(data).hexdigest()
+        hit = cache.get(path, digest)
+        if hit is not None:  # touched, not changed: the cache gets the new mtime (see _store)
+            res = _cached_result(path, cfg, hit)
+            res._data = data
+            return res, data, (digest, read_at)
+    return None, data, (digest, read_at)
+
+
+def _check(args) -> FileResult:
+    """One file's whole job: read, look up, lint on a miss (here or in a worker)."""
+    path, explicit, data, opts, cfg, cache = args
+    res, data, seen = _prepare(path, data, cfg, cache)
+    if res is None:
+        res = lint_one(path, explicit, data, opts, cfg)
+    res._seen = seen
+    return res
+
+
+def _remote_check(args) -> FileResult:
+    """_check in a worker process: the text goes back only when a fix changed it (the parent
+    decodes the file again only for a code frame); for JSON output the findings go back as
+    their JSON text (made here, in parallel, and cheaper to send than objects)."""
+    res = _check(args)
+    if not res.fixed:
+        res.text = None
+    res._data = None
+    if args[3].findings_as_json and res.diags:
+        res._cached = [[d.severity, d.json_tail()] for d in res.diags]
+        res.diags = []
+    return res
+
+
+def _store(results, i, res: FileResult, cache: Cache | None, st) -> None:
+    results[i] = res
+    if cache is not None and res.error is None and not res.internal:
+        digest, read_at = res._seen
+        findings = res._cached if res._cached is not None else [[d.severity, d.json_tail()] for d in res.diags]
+        cache.put(res.path, digest, st, read_at, findings, res.skipped)
+
+
+def _cached_result(path: str, cfg, entry: list) -> FileResult:
+    r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=entry[3])
+    r._cached = entry[4]
+    return r
+
+
+def findings_of(res: FileResult) -> list:
+    """The result's findings as Diagnostics (a cached result's are parsed on first use)."""
+    if res._cached is not None:
+        from ..model.diagnostic import Diagnostic, json_head
+
+        head = json_head(res.path)
+        res.diags = [Diagnostic.from_json(head + tail) for _, tail in res._cached]
+        res._cached = None
+    return res.diags
+
+
+def json_of(res: FileResult) -> list[str]:
+    """The result's findings as JSON texts (output.format_json's items)."""
+    if res._cached is not None:
+        from ..model.diagnostic import json_head
+
+        head = json_head(res.path)
+        return [head + tail for _, tail in res._cached]
+    return [d.to_json() for d in res.diags]
+
+
+def severities_of(res: FileResult) -> list[str]:
+    if res._cached is not None:
+        return [sev for sev, _ in res._cached]
+    return [d.severity for d in res.diags]
+
+
+def text_of(res: FileResult) -> str | None:
+    """The decoded text of a result (decoded, or read, only when a code frame needs it)."""
+    if res.text is None and res._data is None and res.path != "-":
+        try:
+            with open(res.path, "rb") as f:
+                res._data = f.read()
+        except OSError:
+            return None
+    if res.text is None and res._data is not None:
+        from ..reading.files import ReadError, decode
+
+        try:
+            res.text = decode(res._data, res.path)[0]
+        except ReadError:
+            return None
+    return res.text

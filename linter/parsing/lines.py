@@ -1,0 +1,118 @@
+"""Classify the lines of a report with the Lark grammar in grammar/report.lark.
+
+The grammar is a flat sequence of whole-line terminals (`start: _line*`), so every token
+sequence is a sentence of it: running the LALR parser over the tokens would add no
+information, only ~10 µs per line. The grammar is compiled by Lark (LALR, which checks it),
+and what the run needs of it — its terminals, in Lark's own matching order — is kept in the
+disk cache. A run then classifies lines with those terminals as one regular expression, the
+way Lark's basic lexer does, without importing Lark at all (Lark costs ~20 ms to import; the
+whole lint of a report has 5 ms). tests/test_grammar.py checks that both agree.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..model.line import Line
+from ..support.resources import grammar_dir
+
+# Line kinds, as named by the grammar's terminals.
+BLANK = "BLANK"
+COMMENT = "COMMENT"
+PAGE_NUMBER = "PAGE_NUMBER"
+MD_RULE = "MD_RULE"
+PIPE_ROW = "PIPE_ROW"
+MD_HEADING = "MD_HEADING"
+NUMBER_LINE = "NUMBER_LINE"
+META_LINE = "META_LINE"
+SECTION_HEADING = "SECTION_HEADING"
+SUBSECTION_HEADING = "SUBSECTION_HEADING"
+ITEM_LINE = "ITEM_LINE"
+TEXT_LINE = "TEXT_LINE"
+
+
+
+_parser = None
+
+
+def _cache_path() -> str | None:
+    base = os.environ.get("XXGK_LINT_CACHE_DIR")
+    if base:
+        root = Path(base)
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xxgk-lint"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(root, os.W_OK):
+        return None
+    return str(root / "report-grammar.lark-cache")
+
+
+def grammar():
+    """The compiled Lark grammar (compiled once per process, cached on disk across processes)."""
+    global _parser
+    if _parser is None:
+        from lark import Lark
+
+        path = grammar_dir() / "report.lark"
+        kwargs = dict(parser="lalr", lexer="basic", import_paths=[str(grammar_dir())])
+        cache = _cache_path()
+        try:
+            _parser = Lark(path.read_text(encoding="utf-8"), cache=cache or False, **kwargs)
+        except (OSError, EOFError, ValueError):
+            # An unreadable or stale cache file: compile without it.
+            _parser = Lark(path.read_text(encoding="utf-8"), **kwargs)
+    return _parser
+
+
+def _terminals() -> list[tuple[str, str]]:
+    """(name, regex) of the grammar's terminals in the order Lark's lexer tries them."""
+    lexer = grammar().parser.lexer
+    return [(t.name, t.pattern.to_regexp()) for t in lexer.terminals]
+
+
+_line_regex = None
+
+
+def line_regex():
+    """The terminals as one compiled alternation (built from the disk cache when possible)."""
+    global _line_regex
+    if _line_regex is None:
+        import re
+
+        from ..support.diskcache import cached
+
+        terms = cached("line-terminals", list(grammar_dir().glob("*.lark")), _terminals)
+        _line_regex = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in terms))
+    return _line_regex
+
+
+_kinds: dict[str, str] = {}  # line text -> kind: the editor re-lints mostly unchanged lines
+
+
+def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
+    """Classify `pieces` (text without "\\n", physical line, start column) into Lines."""
+    match = line_regex().match
+    kinds = _kinds
+    if len(kinds) > 50_000:
+        kinds.clear()
+    out: list[Line] = []
+    append = out.append
+    for text, lineno, col in pieces:
+        kind = kinds.get(text)
+        if kind is None:
+            m = match(text + "\n")
+            kind = kinds[text] = m.lastgroup if m else TEXT_LINE
+        append(Line(kind, text, lineno, col))
+    return out
+
+
+def classify_with_lark(pieces: list[tuple[str, int, int]]) -> list[Line]:
+    """The same classification by Lark's own lexer (the reference the tests compare with)."""
+    if not pieces:
+        return []
+    joined = "\n".join(p[0] for p in pieces) + "\n"
+    return [Line(tok.type, text, ln, col) for tok, (text, ln, col) in zip(grammar().lex(joined), pieces)]

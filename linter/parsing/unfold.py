@@ -1,0 +1,134 @@
+"""Unfold crawl lines: a whole report body pasted on one line.
+
+Crawlers often deliver the body of a report as a single line, headings, tables and all
+(`…一、总体情况2019年，在省政府…第二十条第（一）项信息内容…规章000规范性文件898989…`).
+Before the grammar classifies lines, such a line is cut into pieces at the places a report's
+structure is certain to start a new line: the six section headings, subsection ordinals in
+prose, the captions, headers and row labels of the official tables. Each piece keeps its
+physical line and start column, so every position still points into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import repeat
+
+from ..model import templates
+
+# Only a line this long can hold a crawled body (a heading and a table at least).
+MIN_CRAWL_LENGTH = 40
+
+_OPEN = "[（(]"
+_CLOSE = "[）)]"
+
+
+def _flex(label: str) -> str:
+    """Regex for a label in any bracket/separator width, without its quotes."""
+    out = []
+    for ch in label:
+        if ch in "(（":
+            out.append(_OPEN)
+        elif ch in ")）":
+            out.append(_CLOSE)
+        elif ch in ".．、":
+            out.append("[.．、]")
+        elif ch in ",，":
+            out.append("[,，]")
+        elif ch in ":：":
+            out.append("[:：]")
+        elif ch in "“”\"":
+            out.append("[“”\"]?")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def _section_regex() -> re.Pattern:
+    titles = []
+    for s in templates.sections():
+        for t in (s.title, *s.variants):
+            titles.append((s.ordinal, t))
+    titles.sort(key=lambda x: -len(x[1]))
+    alts = "|".join(f"{o}[、．]\\s*{_flex(t)}" for o, t in titles)
+    return re.compile(f"(?:{alts})")
+
+
+@lru_cache(maxsize=None)
+def _table_regex() -> re.Pattern:
+    labels: set[str] = {"信息内容"}
+    for fmt in templates.formats().values():
+        for table in fmt.tables.values():
+            if table.key == "review":
+                continue
+            for group in table.groups:
+                for row in group.rows:
+                    labels.add(row.label)
+                    labels.update(row.aliases)
+                    if row.parent:
+                        labels.add(row.parent)
+    ordered = sorted(labels, key=lambda x: (-len(x), x))  # longest first; a fixed order (a set's is not)
+    alts = "|".join(_flex(x) for x in ordered)
+    caption = f"第二十条第{_OPEN}[一二三四五六七八九十]{_CLOSE}项"
+    return re.compile(f"{caption}|{alts}")
+
+
+_SUBSECTION = re.compile(f"{_OPEN}[一二三四五六七八九十]{{1,2}}{_CLOSE}")
+
+
+def is_crawl_line(text: str) -> bool:
+    """Two section headings on one line, or a table section's heading followed by its table."""
+    if len(text) < MIN_CRAWL_LENGTH or not ("情况" in text or "事项" in text or "措施" in text):
+        return False
+    if "、" not in text and "．" not in text:
+        return False  # every section heading has one after its numeral
+    heads = list(_section_regex().finditer(text))
+    if len(heads) >= 2:
+        return True
+    if len(heads) == 1 and heads[0].group(0)[0] in "二三":
+        anchors = 0
+        for _ in _table_regex().finditer(text, heads[0].end()):
+            anchors += 1
+            if anchors >= 3:
+                return True
+    return False
+
+
+def _cuts(text: str) -> list[int]:
+    cuts: set[int] = set()
+    heads = list(_section_regex().finditer(text))
+    for i, m in enumerate(heads):
+        cuts.add(m.start())
+        cuts.add(m.end())  # the heading stands on its own line
+        stop = heads[i + 1].start() if i + 1 < len(heads) else len(text)
+        number = "一二三四五六".index(m.group(0)[0]) + 1
+        body = text[m.end() : stop]
+        if number in (2, 3):
+            for t in _table_regex().finditer(body):
+                cuts.add(m.end() + t.start())
+        elif number in (1, 5, 6):
+            for t in _SUBSECTION.finditer(body):
+                cuts.add(m.end() + t.start())
+    cuts.discard(0)
+    cuts.discard(len(text))
+    return sorted(cuts)
+
+
+def unfold(lines: list[str]) -> list[tuple[str, int, int]]:
+    """(text, physical line, start column) pieces for the grammar; identity for normal lines."""
+    crawls = [i for i, text in enumerate(lines) if len(text) >= MIN_CRAWL_LENGTH and is_crawl_line(text)]
+    if not crawls:  # the usual case, built in C
+        return list(zip(lines, range(1, len(lines) + 1), repeat(0)))
+    out: list[tuple[str, int, int]] = []
+    crawl = set(crawls)
+    for i, text in enumerate(lines, 1):
+        if i - 1 in crawl:
+            prev = 0
+            for cut in _cuts(text):
+                out.append((text[prev:cut], i, prev))
+                prev = cut
+            out.append((text[prev:], i, prev))
+        else:
+            out.append((text, i, 0))
+    return out

@@ -1,0 +1,145 @@
+"""Machine formats for CI: SARIF 2.1.0 (code scanning), GitHub workflow annotations, JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import os
+from xml.sax.saxutils import escape, quoteattr
+
+from .. import __version__
+from ..model.diagnostic import SEVERITY_RANK, Diagnostic
+
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+INFO_URI = "https://pypi.org/project/xxgk-lint/"
+
+
+def _uri(path: str) -> str:
+    p = path.replace(os.sep, "/")
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+            if not rel.startswith(".."):
+                return rel.replace(os.sep, "/")
+        except ValueError:
+            pass
+        return "file://" + (p if p.startswith("/") else "/" + p)
+    return p
+
+
+def _region(span) -> dict:
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+
+
+def sarif(diags: list[Diagnostic], rules: list) -> str:
+    """A SARIF 2.1.0 log: the rules run (with descriptions and help) and every result."""
+    index = {r.id: i for i, r in enumerate(rules)}
+    driver_rules = []
+    for r in rules:
+        examples = []
+        for ex in r.examples[:2]:
+            if ex.bad:
+                examples.append("有问题:\n" + ex.bad.strip())
+            if ex.good:
+                examples.append("正确:\n" + ex.good.strip())
+        driver_rules.append(
+            {
+                "id": r.id,
+                "name": r.name,
+                "shortDescription": {"text": r.message.split("{")[0].rstrip("“:,") or r.name},
+                "fullDescription": {"text": r.description},
+                "help": {"text": r.description + ("\n\n" + "\n\n".join(examples) if examples else "")},
+                "defaultConfiguration": {"level": SARIF_LEVEL[r.severity]},
+                "properties": {"category": r.category, "tags": [r.category]},
+            }
+        )
+    results = []
+    for d in diags:
+        loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(d.span)}}
+        res = {
+            "ruleId": d.rule,
+            "level": SARIF_LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [loc],
+        }
+        if d.rule in index:
+            res["ruleIndex"] = index[d.rule]
+        if d.related:
+            res["relatedLocations"] = [
+                {
+                    "id": k,
+                    "physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(r.span)},
+                    "message": {"text": r.message},
+                }
+                for k, r in enumerate(d.related)
+            ]
+        if d.fix is not None:
+            res["fixes"] = [
+                {
+                    "description": {"text": d.fix.message},
+                    "artifactChanges": [
+                        {
+                            "artifactLocation": {"uri": _uri(d.path)},
+                            "replacements": [
+                                {"deletedRegion": _region(e.span), "insertedContent": {"text": e.new_text}} for e in d.fix.edits
+                            ],
+                        }
+                    ],
+                }
+            ]
+        results.append(res)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "xxgk-lint", "version": __version__, "informationUri": INFO_URI, "rules": driver_rules}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github(diags: list[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    kind = {"error": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for d in diags:
+        s = d.span
+        props = (
+            f"file={_gh_escape(d.path, True)},line={s.line},col={s.column},"
+            f"endLine={s.end_line},endColumn={s.end_column},title={_gh_escape(d.rule + ' ' + d.name, True)}"
+        )
+        out.append(f"::{kind[d.severity]} {props}::{_gh_escape(d.message)}")
+    return "\n".join(out)
+
+
+def junit(diags: list[Diagnostic], paths: list[str], fail_level: str) -> str:
+    """JUnit XML: one test case per report, failed when it has a finding at the fail level."""
+    threshold = SEVERITY_RANK[fail_level]
+    by_path: dict[str, list[Diagnostic]] = {p: [] for p in paths}
+    for d in diags:
+        by_path.setdefault(d.path, []).append(d)
+    cases = []
+    failures = 0
+    for path, found in by_path.items():
+        failing = [d for d in found if SEVERITY_RANK[d.severity] >= threshold]
+        body = ""
+        if failing:
+            failures += 1
+            text = "\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found)
+            body = f'<failure message={quoteattr(f"{len(failing)} 个问题达到 {fail_level} 级别")} type="xxgk-lint">{escape(text)}</failure>'
+        elif found:
+            text = "\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found)
+            body = f"<system-out>{escape(text)}</system-out>"
+        cases.append(f'  <testcase classname="xxgk-lint" name={quoteattr(path)}>{body}</testcase>')
+    head = f'<testsuite name="xxgk-lint" tests="{len(by_path)}" failures="{failures}" errors="0">'
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + head + "\n" + "\n".join(cases) + "\n</testsuite>\n</testsuites>"

@@ -1,0 +1,12 @@
+"""Plumbing under every station: speed mechanisms and small shared services. Imports nothing
+of the stations above it.
+
+In: nothing of the project (paths, patterns, objects to cache). Out: helpers.
+Each module's first docstring line says what it buys and what it costs:
+- record: plain slotted data classes (start-up: no `dataclasses`);
+- diskcache, regexcache: the rule set, templates, grammar terminals and compiled regexes kept
+  between runs in the user cache folder (start-up);
+- gcpause: the cyclic collector paused during a build and lint (linear time on big inputs);
+- toml, resources, errors, regexes: lazy TOML reading, the data folders, the user-caused
+  errors (exit 2), the safety check of rule packs' regexes.
+"""
