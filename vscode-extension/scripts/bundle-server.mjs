@@ -1,5 +1,6 @@
 // Install the xxgk-lint Python package (and its dependencies) into bundled/libs, so that the
-// .vsix can run the server with any Python 3 as `python -m lsp` and PYTHONPATH=bundled/libs.
+// .vsix can run the server with any Python 3 as `python -m xxgk_lint.lsp` and PYTHONPATH=bundled/libs
+// (the wheel installs the namespace package xxgk_lint: xxgk_lint/lsp, xxgk_lint/linter, …).
 //
 // Usage: node scripts/bundle-server.mjs [PATH_TO_REPO_ROOT]   (npm run bundle-server uses "..")
 // Env:   PYTHON=/path/to/python3  (default: python3, or python on Windows)
@@ -59,9 +60,9 @@ rmSync(path.join(libs, 'bin'), { recursive: true, force: true });
 const probe = spawnSync(
     python,
     ['-c', [
-        'import sys, importlib.util, lsp, linter',
-        'assert importlib.util.find_spec("lsp.__main__"), "lsp/__main__.py is missing: python -m lsp cannot run"',
-        'print(sys.version.split()[0], sys.platform, lsp.__file__)',
+        'import sys, importlib.util, xxgk_lint.lsp, xxgk_lint.linter',
+        'assert importlib.util.find_spec("xxgk_lint.lsp.__main__"), "xxgk_lint/lsp/__main__.py is missing: python -m xxgk_lint.lsp cannot run"',
+        'print(sys.version.split()[0], sys.platform, xxgk_lint.lsp.__file__, xxgk_lint.linter.__version__)',
     ].join('\n')],
     { cwd: tmpdir(), env: { ...process.env, PYTHONPATH: libs }, encoding: 'utf8' },
 );

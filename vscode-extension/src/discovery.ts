@@ -10,11 +10,12 @@
  *   (b) a Python environment that has xxgk-lint installed. Candidate interpreters, in order:
  *       `xxgkLint.python.interpreterPath`, the Python extension's active interpreter,
  *       `python3` / `python` on PATH (Windows: `python`, `py -3`). For each, we run
- *       `<python> -c "import lsp, linter"`; if that works we launch `<python> -m lsp`.
+ *       `<python> -c "import xxgk_lint.lsp, xxgk_lint.linter"`; if that works we launch
+ *       `<python> -m xxgk_lint.lsp`.
  *       If the import fails but an `xxgk-lint` script sits next to the interpreter
  *       (a venv's bin/ or Scripts/), we launch `<script> lsp`.
  *   (b') an `xxgk-lint` console script on PATH (pipx / uv tool installs) → `xxgk-lint lsp`.
- *   (c) the copy bundled in the .vsix (`bundled/libs`), run as `<python> -m lsp` with
+ *   (c) the copy bundled in the .vsix (`bundled/libs`), run as `<python> -m xxgk_lint.lsp` with
  *       PYTHONPATH=bundled/libs, using the first candidate interpreter that can import it.
  * If nothing works the result lists every attempt and why it failed.
  */
@@ -90,7 +91,7 @@ export interface ServerCommand {
     env?: Record<string, string>;
     cwd: string;
     source: DiscoverySource;
-    /** Human-readable summary, e.g. "/venv/bin/python -m lsp (Python extension)". */
+    /** Human-readable summary, e.g. "/venv/bin/python -m xxgk_lint.lsp (Python extension)". */
     description: string;
 }
 
@@ -108,19 +109,22 @@ export type DiscoveryResult =
     | { ok: false; attempts: Attempt[] };
 
 /**
- * Python snippet: import the two packages, make sure `python -m lsp` can run, and print the
- * version, where `lsp` was found and the Python version (for the log).
+ * Python snippet: import the two subpackages of the `xxgk_lint` namespace package, make sure
+ * `python -m xxgk_lint.lsp` can run, and print the version (`xxgk_lint.linter.__version__`),
+ * where `xxgk_lint.lsp` was found and the Python version (for the log).
  */
 export const IMPORT_CHECK =
-    'import sys, importlib.util, lsp, linter\n' +
-    'if importlib.util.find_spec("lsp.__main__") is None:\n' +
-    '    sys.exit("this lsp package has no __main__: not the xxgk-lint server")\n' +
-    'try:\n' +
-    '    from importlib.metadata import version\n' +
-    '    v = version("xxgk-lint")\n' +
-    'except Exception:\n' +
-    '    v = "unknown"\n' +
-    'print(v, getattr(lsp, "__file__", "?"), sys.version.split()[0])';
+    'import sys, importlib.util, xxgk_lint.lsp, xxgk_lint.linter\n' +
+    'if importlib.util.find_spec("xxgk_lint.lsp.__main__") is None:\n' +
+    '    sys.exit("this xxgk_lint.lsp package has no __main__: not the xxgk-lint server")\n' +
+    'v = getattr(xxgk_lint.linter, "__version__", "unknown")\n' +
+    'print(v, getattr(xxgk_lint.lsp, "__file__", "?"), sys.version.split()[0])';
+
+/** The import check as shown in the log and in the attempts listed by {@link notFoundMessage}. */
+const IMPORT_CHECK_SHOWN = 'import xxgk_lint.lsp, xxgk_lint.linter';
+
+/** Arguments (after the interpreter's own) that start the server. */
+const SERVER_MODULE_ARGS = ['-m', 'xxgk_lint.lsp'];
 
 const DEFAULT_CHECK_TIMEOUT_MS = 20000;
 
@@ -271,14 +275,14 @@ export async function findServer(input: DiscoveryInput, deps: DiscoveryDeps): Pr
         usable.push({ ...c, resolved: resolved.path });
 
         const check = await deps.run(resolved.path, [...c.args, '-c', IMPORT_CHECK], { cwd, env: deps.env, timeoutMs });
-        const what = `${formatCommand(resolved.path, [...c.args, '-c', 'import lsp, linter'])} (${c.origin})`;
+        const what = `${formatCommand(resolved.path, [...c.args, '-c', IMPORT_CHECK_SHOWN])} (${c.origin})`;
         if (check.code === 0 && !check.error) {
             record({ step: 'b', what, ok: true });
             const info = lastLine(check.stdout);
             if (info) {
-                deps.log(`    xxgk-lint version, lsp location, Python version: ${info}`);
+                deps.log(`    xxgk-lint version, xxgk_lint.lsp location, Python version: ${info}`);
             }
-            const args = [...c.args, '-m', 'lsp'];
+            const args = [...c.args, ...SERVER_MODULE_ARGS];
             return {
                 ok: true,
                 attempts,
@@ -358,10 +362,10 @@ export async function findServer(input: DiscoveryInput, deps: DiscoveryDeps): Pr
                 env: { ...deps.env, ...env },
                 timeoutMs,
             });
-            const what = `PYTHONPATH=${input.bundledLibsDir} ${formatCommand(c.resolved, [...c.args, '-c', 'import lsp, linter'])} (${c.origin})`;
+            const what = `PYTHONPATH=${input.bundledLibsDir} ${formatCommand(c.resolved, [...c.args, '-c', IMPORT_CHECK_SHOWN])} (${c.origin})`;
             if (check.code === 0 && !check.error) {
                 record({ step: 'c', what, ok: true });
-                const args = [...c.args, '-m', 'lsp'];
+                const args = [...c.args, ...SERVER_MODULE_ARGS];
                 return {
                     ok: true,
                     attempts,
@@ -389,8 +393,10 @@ export function notFoundMessage(attempts: Attempt[], maxItems = 6): string {
     const shown = tried.slice(0, maxItems).join('; ');
     const more = tried.length > maxItems ? `; … (+${tried.length - maxItems})` : '';
     return (
-        '未找到 xxgk-lint 语言服务器。请运行 `pip install xxgk-lint` 安装，或在设置 xxgkLint.server.path 中指定启动命令。' +
-        ' / xxgk-lint language server not found. Install it with `pip install xxgk-lint`, or set `xxgkLint.server.path`.' +
+        '未找到 xxgk-lint 语言服务器。请从仓库安装（`pipx install git+<仓库地址>`，或在仓库目录中运行 `pip install .`），' +
+        '或在设置 xxgkLint.server.path 中指定启动命令。' +
+        ' / xxgk-lint language server not found. Install it from the repository (`pipx install git+<repository URL>`,' +
+        ' or `pip install .` in a checkout), or set `xxgkLint.server.path`.' +
         (shown ? ` 已尝试 / Tried: ${shown}${more}` : '')
     );
 }

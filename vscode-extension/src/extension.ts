@@ -156,7 +156,8 @@ async function discover(): Promise<DiscoveryResult> {
                       return undefined;
                   },
             bundledLibsDir: path.join(extensionPath, 'bundled', 'libs'),
-            // Never the workspace folder: `python -m lsp` would import a folder named `lsp` from it.
+            // Never the workspace folder: `python -m xxgk_lint.lsp` would import a folder named
+            // `xxgk_lint` from it.
             cwd: extensionPath,
             variables: { workspaceFolder: folder?.uri.fsPath, userHome: os.homedir() },
         },

@@ -7,7 +7,7 @@
 // notfound: no server anywhere → an error notification and the output channel explain what was tried.
 // fake:     xxgkLint.server.path points at scripts/e2e/fake_server.py → its diagnostic shows up.
 // crash:    xxgkLint.server.path exits at once → an error notification, stderr in the log.
-// real:     the repository's own server (<venv>/bin/python -m lsp, pip-installed) on a corpus report:
+// real:     the repository's own server (<venv>/bin/python -m xxgk_lint.lsp, pip-installed) on a corpus report:
 //           squiggles, Problems (XG102/XG401/XG403 + Chinese messages), hover on 一、总体情 (line 11),
 //           the XG102 quick fix → 一、总体情况 and the finding disappears; screenshots
 //           <out>-problems.png, <out>-hover.png, <out>-quickfix.png.
@@ -272,9 +272,10 @@ async function realChecks(page, check, out) {
     await page.waitForTimeout(800);
     // Long lines wrap into several view lines: compare without whitespace.
     const outHead = (await visibleText(outEditor.locator('.view-lines'))).replace(/\s+/g, '');
-    check(/✓\S*python-c"importlsp,linter"\(xxgkLint\.python\.interpreterPath\)/.test(outHead),
-        'output channel (top): ✓ <venv>/bin/python -c "import lsp, linter" (xxgkLint.python.interpreterPath)');
-    check(/启动服务器:\S*python-mlsp\(xxgkLint\.python\.interpreterPath\)/.test(outHead), 'output channel (top): Starting server … python -m lsp (xxgkLint.python.interpreterPath)');
+    check(/✓\S*python-c"importxxgk_lint\.lsp,xxgk_lint\.linter"\(xxgkLint\.python\.interpreterPath\)/.test(outHead),
+        'output channel (top): ✓ <venv>/bin/python -c "import xxgk_lint.lsp, xxgk_lint.linter" (xxgkLint.python.interpreterPath)');
+    check(/启动服务器:\S*python-mxxgk_lint\.lsp\(xxgkLint\.python\.interpreterPath\)/.test(outHead),
+        'output channel (top): Starting server … python -m xxgk_lint.lsp (xxgkLint.python.interpreterPath)');
     check(outHead.includes('Serverrunning'), 'output channel says the server is running');
     await page.screenshot({ path: shot('output') });
     await runCommand(page, 'View: Toggle Maximized Panel');
@@ -322,7 +323,8 @@ async function realChecks(page, check, out) {
             const toast = page.locator('.notification-toast', { hasText: '未找到 xxgk-lint 语言服务器' }).first();
             await toast.waitFor({ timeout: 60000 });
             const toastText = await toast.innerText();
-            check(/pip install xxgk-lint/.test(toastText) && /xxgkLint\.server\.path/.test(toastText), 'notification explains the fix');
+            check(/pipx install git\+/.test(toastText) && /pip install \./.test(toastText) && /xxgkLint\.server\.path/.test(toastText),
+                'notification explains the fix (install from the repository, or xxgkLint.server.path)');
             check(/显示输出 \/ Show Output/.test(toastText), 'notification has a Show Output button');
             await page.screenshot({ path: out.replace(/\.png$/, '-toast.png') });
             await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Show Output' }).first().click();

@@ -141,14 +141,14 @@ for scenario in "${SCENARIOS[@]}"; do
             fi
             if [ "${SKIP_PIP:-}" != 1 ]; then
                 # A regular (non-editable) install, as an author would have it: the wheel's
-                # linter/_data carries grammar/ and rules/. --force-reinstall --no-deps picks up
-                # repository changes without a version bump.
+                # namespace package xxgk_lint carries linter/, lsp/, grammar/ and rules/.
+                # --force-reinstall --no-deps picks up repository changes without a version bump.
                 step "pip install $REPO_ROOT into $WORK/venv"
                 "$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check "$REPO_ROOT"
                 "$WORK/venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO_ROOT"
             fi
-            (cd / && "$WORK/venv/bin/python" -c 'import lsp, linter; print("server in venv:", lsp.__file__)')
-            # Only the interpreter: discovery must find `<venv python> -m lsp` by itself. The
+            (cd / && "$WORK/venv/bin/python" -c 'import xxgk_lint.lsp, xxgk_lint.linter; print("server in venv:", xxgk_lint.lsp.__file__, xxgk_lint.linter.__version__)')
+            # Only the interpreter: discovery must find `<venv python> -m xxgk_lint.lsp` by itself. The
             # server is not on PATH (the venv's bin/ is not on PATH).
             XXGK_SETTINGS="\"xxgkLint.python.interpreterPath\": \"$WORK/venv/bin/python\"" ;;
         *) echo "unknown scenario $scenario"; exit 2 ;;
@@ -220,8 +220,8 @@ PY
 import sys
 text, py = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
 checks = [
-    ("interpreterPath candidate accepted", f'✓ {py} -c "import lsp, linter" (xxgkLint.python.interpreterPath)'),
-    ("server started from the venv", f"Starting server / 启动服务器: {py} -m lsp (xxgkLint.python.interpreterPath)"),
+    ("interpreterPath candidate accepted", f'✓ {py} -c "import xxgk_lint.lsp, xxgk_lint.linter" (xxgkLint.python.interpreterPath)'),
+    ("server started from the venv", f"Starting server / 启动服务器: {py} -m xxgk_lint.lsp (xxgkLint.python.interpreterPath)"),
     ("server running", "Server running / 服务器已运行: xxgk-lint"),
 ]
 bad = 0

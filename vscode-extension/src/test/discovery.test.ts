@@ -20,8 +20,8 @@ interface FakeMachine {
     /** name → resolved path on PATH. */
     path?: Record<string, string>;
     /**
-     * Interpreters that can `import lsp, linter`: path → true, or a function of the env
-     * (for the bundled case, which depends on PYTHONPATH).
+     * Interpreters that can `import xxgk_lint.lsp, xxgk_lint.linter`: path → true, or a function
+     * of the env (for the bundled case, which depends on PYTHONPATH).
      */
     importOk?: Record<string, boolean | ((env: NodeJS.ProcessEnv) => boolean)>;
     platform?: NodeJS.Platform;
@@ -51,11 +51,11 @@ function fake(machine: FakeMachine): { deps: DiscoveryDeps; logs: string[]; call
             const rule = machine.importOk?.[command];
             const ok = typeof rule === 'function' ? rule(options.env ?? {}) : rule === true;
             return ok
-                ? { code: 0, stdout: '0.1.0 /x/lsp/__init__.py 3.11.7\n', stderr: '' }
+                ? { code: 0, stdout: '0.1.0 /x/xxgk_lint/lsp/__init__.py 3.11.7\n', stderr: '' }
                 : {
                       code: 1,
                       stdout: '',
-                      stderr: "Traceback (most recent call last):\nModuleNotFoundError: No module named 'lsp'\n",
+                      stderr: "Traceback (most recent call last):\nModuleNotFoundError: No module named 'xxgk_lint'\n",
                   };
         },
         log: (m) => logs.push(m),
@@ -114,7 +114,7 @@ describe('findServer', () => {
         assert.ok(r.ok);
         assert.equal(r.server.source, 'environment');
         assert.equal(r.server.command, '/usr/bin/python3');
-        assert.deepEqual(r.server.args, ['-m', 'lsp']);
+        assert.deepEqual(r.server.args, ['-m', 'xxgk_lint.lsp']);
         const failed = r.attempts.find((a) => a.step === 'a');
         assert.ok(failed && !failed.ok);
         assert.match(failed.what, /\/nope\/xxgk-lint/);
@@ -122,9 +122,9 @@ describe('findServer', () => {
         assert.ok(logs.some((l) => l.includes('falling back')));
     });
 
-    it('launches `<python> -m lsp` for a configured interpreter that has the package', async () => {
+    it('launches `<python> -m xxgk_lint.lsp` for a configured interpreter that has the package', async () => {
         const py = '/proj/.venv/bin/python';
-        const { deps, calls } = fake({
+        const { deps, calls, logs } = fake({
             files: [py, '/usr/bin/python3'],
             path: { python3: '/usr/bin/python3' },
             importOk: { [py]: true, '/usr/bin/python3': true },
@@ -132,15 +132,20 @@ describe('findServer', () => {
         const r = await findServer(input({ interpreterPath: py }), deps);
         assert.ok(r.ok);
         assert.equal(r.server.command, py);
-        assert.deepEqual(r.server.args, ['-m', 'lsp']);
+        assert.deepEqual(r.server.args, ['-m', 'xxgk_lint.lsp']);
         assert.equal(r.server.source, 'environment');
         assert.match(r.server.description, /interpreterPath/);
-        // The check ran in the extension folder (never the workspace) with `-c "import lsp, linter…"`.
+        // The check ran in the extension folder (never the workspace) with
+        // `-c "import sys, importlib.util, xxgk_lint.lsp, xxgk_lint.linter…"`.
         assert.equal(calls.length, 1);
         assert.equal(calls[0].options.cwd, '/ext');
         assert.equal(calls[0].args[0], '-c');
-        assert.match(calls[0].args[1], /import sys, importlib.util, lsp, linter/);
-        assert.match(calls[0].args[1], /lsp.__main__/);
+        assert.match(calls[0].args[1], /import sys, importlib.util, xxgk_lint\.lsp, xxgk_lint\.linter/);
+        assert.match(calls[0].args[1], /find_spec\("xxgk_lint\.lsp\.__main__"\)/);
+        // The log lines that scripts/e2e (the `real` scenario) looks for.
+        assert.ok(logs.includes(`  ✓ ${py} -c "import xxgk_lint.lsp, xxgk_lint.linter" (xxgkLint.python.interpreterPath)`), logs.join('\n'));
+        assert.equal(r.server.description, `${py} -m xxgk_lint.lsp (xxgkLint.python.interpreterPath)`);
+        assert.ok(logs.some((l) => l.includes('xxgk_lint.lsp location') && l.includes('/x/xxgk_lint/lsp/__init__.py')));
     });
 
     it('prefers the Python extension interpreter over PATH, and skips one without the package', async () => {
@@ -219,7 +224,7 @@ describe('findServer', () => {
         assert.ok(r.ok, JSON.stringify(r.attempts));
         assert.equal(r.server.source, 'bundled');
         assert.equal(r.server.command, '/usr/bin/python3');
-        assert.deepEqual(r.server.args, ['-m', 'lsp']);
+        assert.deepEqual(r.server.args, ['-m', 'xxgk_lint.lsp']);
         assert.deepEqual(r.server.env, { PYTHONPATH: `${BUNDLED}:/user/site` });
         // The bundled check itself ran with the bundled PYTHONPATH.
         const last = calls[calls.length - 1];
@@ -240,7 +245,7 @@ describe('findServer', () => {
         const r = await findServer({ bundledLibsDir: lib, cwd: 'C:\\ext' }, deps);
         assert.ok(r.ok, JSON.stringify(r.attempts));
         assert.equal(r.server.command, py);
-        assert.deepEqual(r.server.args, ['-3', '-m', 'lsp']);
+        assert.deepEqual(r.server.args, ['-3', '-m', 'xxgk_lint.lsp']);
         assert.deepEqual(r.server.env, { PYTHONPATH: `${lib};D:\\x` });
     });
 
@@ -259,7 +264,9 @@ describe('findServer', () => {
         assert.ok(logs.some((l) => l.includes('No xxgk-lint server found')));
 
         const message = notFoundMessage(r.attempts, 20);
-        assert.match(message, /pip install xxgk-lint/);
+        assert.match(message, /pipx install git\+<仓库地址>/);
+        assert.match(message, /pip install \./);
+        assert.doesNotMatch(message, /pip install xxgk-lint/);
         assert.match(message, /xxgkLint\.server\.path/);
         assert.match(message, /未找到 xxgk-lint 语言服务器/);
         assert.match(message, /\/opt\/missing\/xxgk-lint/);

@@ -50,7 +50,7 @@ describe('nodeDeps', () => {
         assert.match(slow.error ?? '', /timed out/);
     });
 
-    it('the import check accepts a package with lsp/__main__.py and rejects one without', async (t) => {
+    it('the import check accepts xxgk_lint with lsp/__main__.py and rejects one without', async (t) => {
         const python = await which('python3');
         if (!python) {
             t.skip('no python3 on PATH');
@@ -59,12 +59,14 @@ describe('nodeDeps', () => {
         const good = path.join(dir, 'good');
         const bad = path.join(dir, 'bad');
         for (const [root, withMain] of [[good, true], [bad, false]] as const) {
-            mkdirSync(path.join(root, 'lsp'), { recursive: true });
-            mkdirSync(path.join(root, 'linter'), { recursive: true });
-            writeFileSync(path.join(root, 'lsp', '__init__.py'), '');
-            writeFileSync(path.join(root, 'linter', '__init__.py'), '');
+            // xxgk_lint is a namespace package (no xxgk_lint/__init__.py), as the wheel installs it.
+            const ns = path.join(root, 'xxgk_lint');
+            mkdirSync(path.join(ns, 'lsp'), { recursive: true });
+            mkdirSync(path.join(ns, 'linter'), { recursive: true });
+            writeFileSync(path.join(ns, 'lsp', '__init__.py'), '');
+            writeFileSync(path.join(ns, 'linter', '__init__.py'), '__version__ = "9.8.7"\n');
             if (withMain) {
-                writeFileSync(path.join(root, 'lsp', '__main__.py'), 'print("server")\n');
+                writeFileSync(path.join(ns, 'lsp', '__main__.py'), 'print("server")\n');
             }
         }
         const env = (p: string) => ({ ...process.env, PYTHONPATH: p });
@@ -72,7 +74,7 @@ describe('nodeDeps', () => {
         // has installed in its site-packages.
         const ok = await run(python, ['-S', '-c', IMPORT_CHECK], { cwd: dir, env: env(good) });
         assert.equal(ok.code, 0, ok.stderr);
-        assert.match(ok.stdout, /lsp[\\/]__init__\.py/);
+        assert.match(ok.stdout, /^9\.8\.7 .*xxgk_lint[\\/]lsp[\\/]__init__\.py /);
         const noMain = await run(python, ['-S', '-c', IMPORT_CHECK], { cwd: dir, env: env(bad) });
         assert.notEqual(noMain.code, 0);
         assert.match(noMain.stderr, /no __main__/);
