@@ -1,4 +1,5 @@
-"""Shared test fixtures: the real reports in ../shared/corpus and a linter with default rules."""
+"""Shared test fixtures: the real reports in ../shared/corpus (when there), the project's own
+examples/, and a linter with default rules."""
 
 from __future__ import annotations
 
@@ -9,12 +10,46 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("XXGK_CORPUS", ROOT.parent / "shared" / "corpus"))
+EXAMPLES = ROOT / "examples"
+HAVE_CORPUS = CORPUS.is_dir()
+# A lone clone has no ../shared: the tests that need the real reports skip with this one reason,
+# the rest (examples, rule examples, CLI, language server, wheel) run.
+NO_CORPUS = f"needs the real reports in ../shared/corpus (not found: {CORPUS}; set XXGK_CORPUS)"
+needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason=NO_CORPUS)
+
+
+def _reports_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
 
 
 def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        raise RuntimeError(f"corpus folder not found: {CORPUS} (set XXGK_CORPUS)")
-    return sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
+    """The real reports. Called inside a test: skips it when the corpus is not there."""
+    if not HAVE_CORPUS:
+        pytest.skip(NO_CORPUS)
+    return _reports_in(CORPUS)
+
+
+def corpus_file(prefix: str) -> Path:
+    """The real report whose name starts with `prefix` (skips the test without the corpus)."""
+    return next(p for p in corpus_files() if p.name.startswith(prefix))
+
+
+def corpus_params() -> list:
+    """The real reports as parameters (for parametrize at collection: one skipped parameter,
+    with the reason, when the corpus is not there)."""
+    if not HAVE_CORPUS:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=NO_CORPUS), id="no-corpus")]
+    return _reports_in(CORPUS)
+
+
+def example_files() -> list[Path]:
+    """The project's own sample reports (examples/), always there."""
+    return _reports_in(EXAMPLES)
+
+
+def report_files() -> list[Path]:
+    """Every report text at hand: the real ones when present, and the project's examples."""
+    return (_reports_in(CORPUS) if HAVE_CORPUS else []) + example_files()
 
 
 def lsp_initialize_params():

@@ -10,7 +10,7 @@ import pytest
 
 from xxgk_lint.linter.cli.main import main
 
-from .conftest import CORPUS, corpus_files
+from .conftest import CORPUS, needs_corpus, corpus_files
 
 CONTRACT_KEYS = {"path", "line", "column", "end_line", "end_column", "rule", "category", "severity", "message", "fix"}
 
@@ -22,6 +22,7 @@ def run(*args, stdin: bytes | None = None):
     return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
 
 
+@needs_corpus
 def test_check_corpus_json_contract():
     code, out, err = run("check", "--format", "json", str(CORPUS))
     assert code in (0, 1), err
@@ -50,7 +51,7 @@ def test_stdin_and_text_format():
     text = (next(p for p in corpus_files() if p.name.startswith("002_"))).read_bytes()
     code, out, err = run("check", "--isolated", "--stdin-filename", "r.txt", "-", stdin=text)
     assert code == 1
-    assert "r.txt:147:1: XG301" in out
+    assert "r.txt:147:1: 错误 XG301" in out
     assert "^" in out  # the code frame
     assert "发现" in out  # the summary line
 

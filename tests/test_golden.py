@@ -19,15 +19,16 @@ from xxgk_lint.linter.support import toml
 from xxgk_lint.linter.parsing.builder import build
 from xxgk_lint.linter.reporting.dump import document_to_dict
 
-from .conftest import ROOT, corpus_files
+from .conftest import ROOT, corpus_params, needs_corpus
 
 EXPECTED = ROOT / "tests" / "golden" / "expected"
 SNAPSHOTS = ROOT / "tests" / "golden" / "snapshots"
 STATUS = {"missing": "missing_cells", "extra": "extra_cells", "inseparable": "inseparable", "absent": "absent"}
-FILES = corpus_files()
+FILES = corpus_params()
+pytestmark = needs_corpus
 
 
-@pytest.fixture(scope="module", params=FILES, ids=[f.stem for f in FILES])
+@pytest.fixture(scope="module", params=FILES, ids=[getattr(f, "stem", "no-corpus") for f in FILES])
 def report(request):
     path = request.param
     expected = toml.loads((EXPECTED / f"{path.stem}.toml").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ import pytest
 
 from xxgk_lint.linter.checking.engine import Linter
 
-from .conftest import corpus_files
+from .conftest import corpus_file, corpus_files, report_files
 
 EDITS = ["7", "", "。", "\n", "我县", "(一)", "总计", " ", "锟斤拷", "结合财政职能", "0"]
 
@@ -20,7 +20,7 @@ def _edit(text: str, rng: random.Random) -> str:
     return text[:at] + rng.choice(EDITS) + text[at + cut :]
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("path", report_files(), ids=lambda p: p.stem[:12])
 def test_incremental_equals_full_lint_after_every_edit(path):
     rng = random.Random(path.name)
     text = path.read_text(encoding="utf-8")
@@ -94,7 +94,7 @@ def test_table_findings_are_kept_per_rule_configuration():
     that changes a rule's parameters gets its own answer for the same table text."""
     from xxgk_lint.linter.checking.config import Config
 
-    path = next(p for p in corpus_files() if p.name.startswith("105_"))
+    path = corpus_file("105_")
     text = path.read_text(encoding="utf-8")
     default, lenient = Linter(), Linter(Config(params={"XG203": {"tolerance": 10.0}}))
     codes = lambda linter: [d.rule for d in linter.lint_text(text, str(path))[1]]  # noqa: E731

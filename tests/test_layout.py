@@ -127,7 +127,7 @@ def test_every_package_folder_ships_in_the_wheel():
         for p in (ROOT / top).rglob("__init__.py")
     }
     assert on_disk <= listed, f"missing from pyproject.toml: {sorted(on_disk - listed)}"
-    data = {"xxgk_lint." + ".".join(p.relative_to(ROOT).parts) for top in ("grammar", "rules")
+    data = {"xxgk_lint." + ".".join(p.relative_to(ROOT).parts) for top in ("grammar", "rules", "docs")
             for p in [ROOT / top, *(ROOT / top).rglob("*")] if p.is_dir() and "__pycache__" not in p.parts}
     assert data <= listed, f"data folders missing from pyproject.toml: {sorted(data - listed)}"
 

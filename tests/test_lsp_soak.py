@@ -35,12 +35,11 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
 from xxgk_lint.linter.checking.engine import Linter
 
-from .conftest import corpus_files, lsp_initialize_params
+from .conftest import corpus_file, lsp_initialize_params, report_files
 
 EDITS = int(os.environ.get("XXGK_SOAK_EDITS", "300"))
 SEED = int(os.environ.get("XXGK_SOAK_SEED", "0"))
 ANSWER_TIMEOUT = 20.0
-CORPUS = {p.name[:3]: p for p in corpus_files()}
 
 
 def make_client() -> LanguageClient:
@@ -133,7 +132,7 @@ def sections_of(text: str) -> list[str]:
 # Characters that str.splitlines() (and so pygls) takes for line ends but LSP does not: kept
 # out of the pastes here, as they trip a known bug (test_edit_after_form_feed_… below).
 _NOT_LSP_LINE_ENDS = dict.fromkeys(map(ord, "\f\v\x1c\x1d\x1e\x85\u2028\u2029"), " ")
-PASTES = [s.translate(_NOT_LSP_LINE_ENDS) for p in corpus_files() for s in sections_of(p.read_text(encoding="utf-8"))]
+PASTES = [s.translate(_NOT_LSP_LINE_ENDS) for p in report_files() for s in sections_of(p.read_text(encoding="utf-8"))]
 
 
 def random_edit(rng: random.Random, doc: Doc, original: str) -> tuple[str, list]:
@@ -221,7 +220,7 @@ async def settle(client: LanguageClient, uri: str, version: int, where: str) -> 
     ],
 )
 async def test_soak_random_edits(client: LanguageClient, report: str, tmp_path: Path, capsys):
-    original = CORPUS[report].read_text(encoding="utf-8")
+    original = corpus_file(report).read_text(encoding="utf-8")
     # a path with no configuration above it: the server and Linter() use the same defaults
     uri = (tmp_path / f"{report}.txt").as_uri()
     rng = random.Random(f"{SEED}:{report}")

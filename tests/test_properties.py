@@ -40,7 +40,7 @@ from xxgk_lint.linter.reporting.formats import github, junit, sarif  # noqa: E40
 from xxgk_lint.linter.reporting.output import format_json, format_text  # noqa: E402
 from xxgk_lint.linter.reading.source import Source  # noqa: E402
 
-from .conftest import corpus_files  # noqa: E402
+from .conftest import report_files  # noqa: E402
 
 # ----------------------------------------------------------------------------------------------
 # fragments
@@ -227,7 +227,7 @@ def table_row(draw):
 
 random_text = st.text(alphabet=st.sampled_from(HOSTILE_CHARS), max_size=40)
 
-_CORPUS_LINES = [p.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n") for p in corpus_files()]
+_CORPUS_LINES = [p.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n") for p in report_files()]
 
 
 @st.composite

@@ -16,7 +16,7 @@ from hypothesis import strategies as st  # noqa: E402
 from xxgk_lint.linter.checking.engine import Linter  # noqa: E402
 from xxgk_lint.linter.support.regexes import required_literal  # noqa: E402
 
-from .conftest import corpus_files  # noqa: E402
+from .conftest import report_files  # noqa: E402
 
 
 def _patterns(value, seen: set) -> list[re.Pattern]:
@@ -92,7 +92,7 @@ def _holds(rx: re.Pattern, text: str, literal: str | None = None) -> None:
         assert literal in text, (rx.pattern, literal, text)
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:12])
+@pytest.mark.parametrize("path", report_files(), ids=lambda p: p.name[:12])
 def test_rule_regexes_on_the_corpus(path):
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     for rx in RULE_PATTERNS:

@@ -16,14 +16,14 @@ import re  # noqa: E402
 from xxgk_lint.linter.checking.kinds import agency  # noqa: E402
 from xxgk_lint.linter.checking.kinds import dates as date_checks  # noqa: E402
 
-from .conftest import corpus_files  # noqa: E402
+from .conftest import report_files  # noqa: E402
 
 
 def _same(found, expected) -> None:
     assert [(m.span(), m.group(0)) for m in found] == [(m.span(), m.group(0)) for m in expected]
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:12])
+@pytest.mark.parametrize("path", report_files(), ids=lambda p: p.name[:12])
 def test_agency_claims_on_the_corpus(path):
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     for line in text.splitlines():
@@ -52,7 +52,7 @@ def _same_groups(fast: re.Pattern, plain: re.Pattern, text: str) -> None:
     assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:12])
+@pytest.mark.parametrize("path", report_files(), ids=lambda p: p.name[:12])
 def test_rewritten_regexes_on_the_corpus(path):
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     for fast, plain in REWRITTEN:

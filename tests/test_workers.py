@@ -87,7 +87,7 @@ def test_a_dead_worker_loses_only_its_items():
     out = list(workers.map_ordered(die_on_5, list(range(30)), 2, lost, 2))
     assert len(out) == 30
     gone = [o for o in out if isinstance(o, tuple)]
-    assert ("lost", 5, "工作进程意外退出(信号 9)") in gone
+    assert ("lost", 5, "工作进程意外退出（信号 9）") in gone
     # only the range it was working on is lost (its queued one went to the other worker)
     assert [g[1] for g in gone] == [4, 5] and all(o == k for k, o in enumerate(out) if not isinstance(o, tuple))
     assert _children() == before
@@ -97,7 +97,7 @@ def test_every_worker_dead_still_ends():
     if not workers.FORKS:
         pytest.skip("no fork on this platform")
     out = list(workers.map_ordered(die_on_5, [5] * 20, 2, lost, 1))
-    assert out == [("lost", 5, "工作进程意外退出(信号 9)")] * 20
+    assert out == [("lost", 5, "工作进程意外退出（信号 9）")] * 20
 
 
 def test_no_process_is_left_behind_when_the_consumer_stops():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, ROOT, corpus_files
+from .conftest import CORPUS, needs_corpus, ROOT, corpus_files
 
 SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 BUNDLED_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
@@ -38,6 +38,7 @@ def report(prefix: str) -> Path:
 # -- formats -------------------------------------------------------------------------------
 
 
+@needs_corpus
 def test_sarif_validates_against_the_official_schema(tmp_path):
     import jsonschema
 
@@ -64,6 +65,7 @@ def test_github_annotations():
     assert line.startswith("::error file=") and ",line=147,col=1," in line and "::第三部分表格" in line
 
 
+@needs_corpus
 def test_junit_one_case_per_report(tmp_path):
     import xml.etree.ElementTree as ET
 

@@ -99,7 +99,7 @@ def parse(data: dict, path: Path | None) -> Config:
     cfg = Config(path=path)
     for key, value in data.items():
         if key not in CONFIG_KEYS:
-            raise ConfigError(where, key, f"未知的配置项(可用:{', '.join(CONFIG_KEYS)})")
+            raise ConfigError(where, key, f"未知的配置项（可用：{', '.join(CONFIG_KEYS)}）")
         if not isinstance(value, CONFIG_KEYS[key]):
             raise ConfigError(where, key, f"类型应为 {CONFIG_KEYS[key].__name__}")
     cfg.select = _check_selectors(where, "select", data.get("select", []))
@@ -120,7 +120,7 @@ def parse(data: dict, path: Path | None) -> Config:
             raise ConfigError(where, "rule-dirs", "应为目录路径列表")
         p = (base / d).resolve()
         if not p.is_dir():
-            raise ConfigError(where, "rule-dirs", f"规则目录不存在:{p}")
+            raise ConfigError(where, "rule-dirs", f"规则目录不存在：{p}")
         cfg.rule_dirs.append(p)
     for code, params in data.get("params", {}).items():
         if not isinstance(params, dict):
@@ -138,7 +138,7 @@ def _read(path: Path) -> dict | None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, "(file)", f"无法读取:{exc}") from None
+        raise ConfigError(path, "(file)", f"无法读取：{exc}") from None
     try:
         data = toml.loads(text)
     except toml.TOMLDecodeError as exc:
@@ -147,7 +147,7 @@ def _read(path: Path) -> dict | None:
         tool = data.get("tool", {})
         section = tool.get("xxgk-lint") if isinstance(tool, dict) else None
         if section is not None and not isinstance(section, dict):
-            raise ConfigError(path, "tool.xxgk-lint", "应为表([tool.xxgk-lint])")
+            raise ConfigError(path, "tool.xxgk-lint", "应为表（[tool.xxgk-lint]）")
         return section
     return data
 

@@ -36,9 +36,9 @@ def load_dirs(dirs: list[Path]) -> list[Rule]:
         for path in sorted(d.glob("*.toml")):
             for rule in load_file(path):
                 if rule.id in seen:
-                    raise RuleError(path, f"{rule.id}.id", f"规则编号重复(已在 {seen[rule.id]} 中定义)")
+                    raise RuleError(path, f"{rule.id}.id", f"规则编号重复（已在 {seen[rule.id]} 中定义）")
                 if rule.name in names:
-                    raise RuleError(path, f"{rule.id}.name", f"规则名重复(已由 {names[rule.name]} 使用)")
+                    raise RuleError(path, f"{rule.id}.name", f"规则名重复（已由 {names[rule.name]} 使用）")
                 seen[rule.id] = str(path)
                 names[rule.name] = rule.id
                 compile_rule(rule)
@@ -173,7 +173,7 @@ class Linter:
             if not any(matches(sel, r.id, r.category) for r in self.rules):
                 from .config import ConfigError
 
-                raise ConfigError(self.config.path or "<命令行/设置>", "select", f"“{sel}”没有匹配任何规则(用 xxgk-lint rules 查看规则编号和类别)")
+                raise ConfigError(self.config.path or "<命令行/设置>", "select", f"“{sel}”没有匹配任何规则（用 xxgk-lint rules 查看规则编号和类别）")
         self.errors: list[str] = []  # rules that raised (reported, never fatal to the others)
 
     def _selected(self, rule: Rule) -> bool:
@@ -212,11 +212,11 @@ class Linter:
                     continue
             try:
                 found = list(rule.checker.check(doc))
-            except Exception:  # one broken rule must not hide the others' findings
+            except Exception as exc:  # one broken rule must not hide the others' findings
                 import logging
                 import traceback
 
-                msg = f"规则 {rule.id} 检查 {doc.path} 时出错:\n{traceback.format_exc()}"
+                msg = f"规则 {rule.id} 检查 {doc.path} 时出错：{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
                 logging.getLogger("xxgk-lint").error(msg)
                 self.errors.append(msg)
                 continue

@@ -55,7 +55,7 @@ def parse(text: str) -> Equation:
         tree = _parser().parse(text)
     except LarkError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EquationError(f"等式无法解析:{first}") from None
+        raise EquationError(f"等式无法解析：{first}") from None
 
     def side(node: Tree) -> tuple[Term, ...]:
         out = []

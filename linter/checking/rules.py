@@ -69,7 +69,7 @@ def _placeholders(text: str) -> frozenset:
     try:
         return frozenset(f for _, f, _, _ in Formatter().parse(text) if f)
     except ValueError as exc:
-        raise ValueError(f"消息模板格式错误:{exc}") from None
+        raise ValueError(f"消息模板格式错误：{exc}") from None
 
 
 def load_file(path: Path) -> list[Rule]:
@@ -78,10 +78,10 @@ def load_file(path: Path) -> list[Rule]:
     except toml.TOMLDecodeError as exc:
         raise RuleError(path, "(toml)", f"不是有效的 TOML:{exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(path, "(file)", f"无法读取:{exc}") from None
+        raise RuleError(path, "(file)", f"无法读取：{exc}") from None
     unknown = set(data) - {"rule"}
     if unknown:
-        raise RuleError(path, sorted(unknown)[0], "未知的顶层键(规则写在 [[rule]] 表中)")
+        raise RuleError(path, sorted(unknown)[0], "未知的顶层键（规则写在 [[rule]] 表中）")
     items = data.get("rule", [])
     if not isinstance(items, list):
         raise RuleError(path, "rule", "必须是 [[rule]] 表数组")
@@ -108,7 +108,7 @@ def _rule(path: Path, index: int, item: dict) -> Rule:
     if not _NAME.match(item["name"]):
         raise RuleError(path, f"{where}.name", "规则名应为小写字母、数字和连字符")
     if item["category"] not in CATEGORIES:
-        raise RuleError(path, f"{where}.category", f"未知类别 {item['category']!r},可选:{', '.join(CATEGORIES)}")
+        raise RuleError(path, f"{where}.category", f"未知类别 {item['category']!r}，可选：{', '.join(CATEGORIES)}")
     if item["severity"] not in SEVERITIES:
         raise RuleError(path, f"{where}.severity", "应为 error、warning 或 info")
     try:

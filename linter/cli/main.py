@@ -2,8 +2,9 @@
 
   xxgk-lint check [PATH ...]      lint reports (files, folders of .txt/.md, "-" for stdin)
   xxgk-lint parse FILE            print the Document model as JSON (the debugging view)
-  xxgk-lint rules                 list every rule
+  xxgk-lint rules                 list every rule (--format json)
   xxgk-lint rule CODE             explain one rule, with its examples
+  xxgk-lint init                  write a commented starter xxgk-lint.toml
   xxgk-lint lsp                   start the language server on stdio
 
 Exit codes: 0 nothing at or above the fail level; 1 findings; 2 usage, configuration or I/O
@@ -29,18 +30,23 @@ class UsageError(Exception):
 
 
 _ARGPARSE_CN = [
-    (r"unrecognized arguments: (.*)", r"无法识别的参数:\1"),
-    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效(可选:\3)"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效（可选：\3）"),
     (r"argument (\S+): invalid (\w+) value: (\S+)", r"参数 \1 的取值 \3 不是有效的 \2"),
     (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
-    (r"the following arguments are required: (.*)", r"缺少参数:\1"),
-    (r"invalid choice: (\S+) \(choose from (.*)\)", r"无效的子命令 \1(可选:\2)"),
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"invalid choice: (\S+) \(choose from (.*)\)", r"无效的子命令 \1（可选：\2）"),
+    (r"ambiguous option: (\S+) could match (.*)", r"选项 \1 有歧义，可能是：\2"),
 ]
+# argparse's own headings, in Chinese (the help is the users' language)
+_HEADINGS_CN = {"positional arguments": "位置参数", "options": "选项", "optional arguments": "选项"}
+EXIT_CODES_CN = "退出码：0 没有达到失败级别的问题；1 有问题；2 用法、配置或读写错误（或程序内部错误）。"
 
 
-class _Formatter(argparse.HelpFormatter):
+class _Formatter(argparse.RawDescriptionHelpFormatter):
     """argparse's help formatter, told the terminal width by os (argparse would import shutil
-    for it on every start, help or not)."""
+    for it on every start, help or not), with Chinese headings; descriptions and epilogs (the
+    examples) keep their line breaks."""
 
     def __init__(self, prog: str, **kwargs):
         if kwargs.get("width") is None:
@@ -52,58 +58,129 @@ class _Formatter(argparse.HelpFormatter):
             kwargs["width"] = max(40, width - 2)
         super().__init__(prog, **kwargs)
 
+    def start_section(self, heading):
+        super().start_section(_HEADINGS_CN.get(heading, heading))
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_help(self) -> str:
+        # argparse ends each heading with a half-width colon: the help is Chinese text
+        return re.sub(r"(?m)^(\S.*?):$", r"\1：", super().format_help())
 
     def error(self, message: str):  # argparse exits 2 with usage; keep it one clear line, in Chinese
+        hint = self._did_you_mean(message)
         for pattern, cn in _ARGPARSE_CN:
             if re.search(pattern, message):
                 message = re.sub(pattern, cn, message)
                 break
-        raise UsageError(message)
+        raise UsageError(message + hint)
+
+    def _did_you_mean(self, message: str) -> str:
+        """'你是不是想用 check？' for a mistyped subcommand, option or choice."""
+        import difflib
+
+        m = re.search(r"invalid choice: '?([^'\s]+?)'? \(choose from (.*)\)", message)
+        if m:
+            wrong, known = m.group(1), re.findall(r"[\w.-]+", m.group(2))
+        else:
+            m = re.search(r"unrecognized arguments: (\S+)", message)
+            if not m:
+                return ""
+            wrong = m.group(1).split("=")[0]
+            known = [o for a in self._actions for o in a.option_strings]
+        close = difflib.get_close_matches(wrong, known, n=1, cutoff=0.6)
+        return f"。你是不是想用 {close[0]}？" if close else ""
+
+
+_CHECK_EXAMPLES = """示例：
+  xxgk-lint check 报告.txt                     检查一份报告
+  xxgk-lint check reports/                     检查目录下所有 .txt 与 .md
+  xxgk-lint check --format json reports/       JSON 输出（供 CI 与看板使用）
+  xxgk-lint check --select arithmetic,XG3 --ignore XG308 报告.txt
+  xxgk-lint check --fix 报告.txt               应用安全的自动修复
+  xxgk-lint check --show-settings 报告.txt     显示生效的配置及其来源
+
+""" + EXIT_CODES_CN
+
+_DEBUG_HELP = "程序内部错误时打印完整的调用栈"
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="xxgk-lint", description="政府信息公开工作年度报告检查工具")
-    p.add_argument("--version", action="version", version=f"xxgk-lint {__version__}")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    p = _Parser(
+        prog="xxgk-lint",
+        description="政府信息公开工作年度报告检查工具：检查结构、表格勾稽关系、日期、重复内容与用语。",
+        epilog="示例：\n  xxgk-lint check 报告.txt\n  xxgk-lint rules\n  xxgk-lint rule XG201\n  xxgk-lint init\n\n"
+        "用 xxgk-lint 子命令 --help 查看各子命令的选项。\n" + EXIT_CODES_CN,
+    )
+    p.add_argument("--version", action="version", version=f"xxgk-lint {__version__}", help="显示版本并退出")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, title="子命令", metavar="{check,parse,rules,rule,init,lsp}")
 
-    c = sub.add_parser("check", help="检查报告")
-    c.add_argument("paths", nargs="*", default=[], help="文件、目录或 -(标准输入)")
+    c = sub.add_parser(
+        "check", help="检查报告", epilog=_CHECK_EXAMPLES,
+        description="检查报告：文件、目录（其中的 .txt 与 .md）或 -（标准输入）。",
+    )
+    c.add_argument("paths", nargs="*", default=[], metavar="路径", help="文件、目录或 -（标准输入）")
     c.add_argument(
         "--format", "--output-format", dest="format", default="text",
-        choices=["text", "concise", "json", "sarif", "github", "junit"],
+        choices=["text", "concise", "json", "sarif", "github", "junit"], help="输出格式（默认 text）",
     )
-    c.add_argument("--output-file", "-o", help="把结果写入文件而不是标准输出")
-    c.add_argument("--select", action="append", default=[], help="只运行这些规则/前缀/类别(逗号分隔)")
-    c.add_argument("--ignore", action="append", default=[], help="不运行这些规则/前缀/类别(逗号分隔)")
-    c.add_argument("--config", help="配置文件(xxgk-lint.toml 或 pyproject.toml)")
+    c.add_argument("--output-file", "-o", metavar="文件", help="把结果写入文件而不是标准输出")
+    c.add_argument("--select", action="append", default=[], metavar="规则", help="只运行这些规则、前缀或类别（逗号分隔）")
+    c.add_argument("--ignore", action="append", default=[], metavar="规则", help="不运行这些规则、前缀或类别（逗号分隔）")
+    c.add_argument("--config", metavar="文件", help="配置文件（xxgk-lint.toml 或 pyproject.toml）")
     c.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
     c.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
+    c.add_argument("--exit-zero", action="store_true", help="有问题时退出码也为 0（读写、配置与内部错误仍为 2）")
     c.add_argument("--fix", action="store_true", help="应用安全的自动修复")
-    c.add_argument("--unsafe-fixes", action="store_true", help="也应用需要确认的修复(与 --fix 或 --diff 一起用)")
-    c.add_argument("--diff", action="store_true", help="只显示修复会做的改动,不写文件")
+    c.add_argument("--unsafe-fixes", action="store_true", help="也应用需要确认的修复（与 --fix 或 --diff 一起用）")
+    c.add_argument("--diff", action="store_true", help="只显示修复会做的改动，不写文件")
     c.add_argument("--statistics", action="store_true", help="按规则统计问题数量")
-    c.add_argument("--baseline", help="基线文件:不存在时记录当前问题;存在时只报告新问题")
+    c.add_argument("--baseline", metavar="文件", help="基线文件：不存在时记录当前问题；存在时只报告新问题")
     c.add_argument("--update-baseline", action="store_true", help="用当前问题重写基线文件")
-    c.add_argument("--jobs", "-j", type=int, default=0, help="并行进程数(默认:全部 CPU 核)")
+    c.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="并行进程数（默认：全部 CPU 核）")
     c.add_argument("--no-cache", action="store_true", help="不读写结果缓存")
-    c.add_argument("--stdin-filename", help="标准输入的文件名(用于配置查找和报告)")
-    c.add_argument("--reports-only", action="store_true", help="跳过不像年度报告的文件,即使它们是直接指定的(pre-commit 用)")
+    c.add_argument("--stdin-filename", metavar="文件名", help="标准输入的文件名（用于配置查找和报告）")
+    c.add_argument("--reports-only", action="store_true", help="跳过不像年度报告的文件，即使它们是直接指定的（pre-commit 用）")
+    c.add_argument("--show-settings", action="store_true", help="显示生效的配置及每项的来源，然后退出")
     c.add_argument("--no-summary", action="store_true", help="不打印汇总行")
-    c.add_argument("--quiet", "-q", action="store_true", help="只打印问题,不打印汇总和进度")
-    c.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    c.add_argument("--quiet", "-q", action="store_true", help="只打印问题，不打印汇总和进度")
+    c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="彩色输出（默认 auto）")
+    c.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
 
-    ps = sub.add_parser("parse", help="以 JSON 打印报告的解析结果(文档模型)")
-    ps.add_argument("path", help="报告文件或 -")
+    ps = sub.add_parser("parse", help="以 JSON 打印报告的解析结果（文档模型）", epilog="示例：\n  xxgk-lint parse 报告.txt > 模型.json")
+    ps.add_argument("path", metavar="文件", help="报告文件或 -")
+    ps.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
 
-    sub.add_parser("rules", help="列出全部规则")
-    r = sub.add_parser("rule", help="解释一条规则")
-    r.add_argument("code", help="规则编号或名称,如 XG201")
-    sub.add_parser("lsp", help="启动语言服务器(stdio)")
+    rl = sub.add_parser(
+        "rules", help="列出全部规则（含配置中 rule-dirs 的规则）",
+        epilog="示例：\n  xxgk-lint rules\n  xxgk-lint rules --format json",
+    )
+    rl.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
+    rl.add_argument("--config", metavar="文件", help="配置文件（其中 rule-dirs 的规则也列出）")
+    rl.add_argument("--isolated", action="store_true", help="不读取任何配置文件（只列内置规则）")
+    rl.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    r = sub.add_parser("rule", help="解释一条规则", epilog="示例：\n  xxgk-lint rule XG201")
+    r.add_argument("code", metavar="规则", help="规则编号或名称，如 XG201")
+    r.add_argument("--config", metavar="文件", help="配置文件（其中 rule-dirs 的规则也可查）")
+    r.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
+    r.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    it = sub.add_parser(
+        "init", help="写一个带注释的 xxgk-lint.toml 起步配置",
+        epilog="示例：\n  xxgk-lint init\n  xxgk-lint init reports/xxgk-lint.toml",
+    )
+    it.add_argument("path", nargs="?", default="xxgk-lint.toml", metavar="文件", help="写到哪里（默认 ./xxgk-lint.toml）")
+    it.add_argument("--force", action="store_true", help="文件已存在时也覆盖")
+    lsp = sub.add_parser("lsp", help="启动语言服务器（stdio）")
+    lsp.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     p.check_parser = c  # type: ignore[attr-defined]  # for options mixed with paths
     return p
 
@@ -112,7 +189,11 @@ def parse_args(argv: list[str]):
     """Parse the command line; `check` accepts options before, between and after paths."""
     parser = _parser()
     if argv and argv[0] == "check":
-        args = parser.check_parser.parse_intermixed_args(argv[1:])
+        check = parser.check_parser
+        # parse_intermixed_args fills in a missing usage by cutting len("usage: ") off the
+        # formatted one, which has our prefix: give it the usage ready-made
+        check.usage = check.format_usage().split("：", 1)[1].rstrip("\n")
+        args = check.parse_intermixed_args(argv[1:])
         args.command = "check"
         return args
     return parser.parse_args(argv)
@@ -163,6 +244,11 @@ def cmd_check(args) -> int:
     )
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes 须与 --fix 或 --diff 一起使用")
+    if args.show_settings:
+        from .settings import show_settings
+
+        print(show_settings(args, opts))
+        return EXIT_OK
 
     def excludes_for(folder: Path):
         if args.isolated:
@@ -182,7 +268,8 @@ def cmd_check(args) -> int:
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     progress = None if args.quiet else _progress_printer(len(files))
     results = R.run(files, opts, jobs, progress)
-    return report(args, results)
+    code = report(args, results)
+    return EXIT_OK if code == EXIT_FINDINGS and args.exit_zero else code
 
 
 def _json_as_text(args) -> bool:
@@ -205,13 +292,20 @@ def report(args, results) -> int:
     texts: dict[str, list[str]] = {}
     quiet = args.quiet or args.no_summary
     as_text = _json_as_text(args)
+    debug = getattr(args, "debug", False)
     for res in results:
         if res.error:
             print(f"xxgk-lint: {res.error}", file=sys.stderr)
+            if debug:
+                for e in res.internal:
+                    print(e, file=sys.stderr)
             errors += 1
             continue
         for e in res.internal:
-            print(f"xxgk-lint: 内部错误:{e}", file=sys.stderr)
+            head, _, trace = e.partition("\n")
+            print(f"xxgk-lint: 内部错误：{head}" + ("" if debug else "（加 --debug 查看调用栈）"), file=sys.stderr)
+            if debug and trace:
+                print(trace.rstrip("\n"), file=sys.stderr)
             errors += 1
         if res.skipped or as_text:
             continue
@@ -232,13 +326,13 @@ def report(args, results) -> int:
         items = [(d, lines_of(d.path)) for d in diags]
         if args.update_baseline or not bpath.exists():
             n = B.write(bpath, items)
-            print(f"xxgk-lint: 已把 {n} 个现有问题记入基线 {bpath};以后只报告新问题。", file=sys.stderr)
+            print(f"xxgk-lint: 已把 {n} 个现有问题记入基线 {bpath}；以后只报告新问题。", file=sys.stderr)
             diags = []
         else:
             try:
                 diags = B.filter_new(bpath, items)
             except (OSError, ValueError) as exc:
-                raise UsageError(f"{bpath}: 无法读取基线文件({exc})") from None
+                raise UsageError(f"{bpath}: 无法读取基线文件（{exc}）") from None
 
     out_lines: list[str] = []
     fmt = args.format
@@ -291,7 +385,7 @@ def report(args, results) -> int:
         if not quiet and fmt not in ("text", "concise"):
             print(_summary(diags, linted, results, args), file=sys.stderr)
     elif body:
-        print(body)
+        _print_to_pipe(body)
     if not quiet and fmt not in ("text", "concise") and not args.output_file and sys.stderr.isatty():
         print(_summary(diags, linted, results, args), file=sys.stderr)
     if errors:
@@ -307,6 +401,24 @@ def report(args, results) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _print_to_pipe(text: str) -> None:
+    """Print; a reader that closed the pipe (`| head`) ends the output, not the exit code."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    # the interpreter flushes stdout again at exit: point it at /dev/null first
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def _summary(diags, linted, results, args) -> str:
     from collections import Counter
 
@@ -317,13 +429,13 @@ def _summary(diags, linted, results, args) -> str:
     fixed = sum(r.fixed for r in linted)
     cats = Counter(d.category for d in diags)
     if cats:
-        line += "\n按类别:" + "、".join(f"{c} {n}" for c, n in cats.most_common())
+        line += "\n按类别：" + "、".join(f"{c} {n}" for c, n in cats.most_common())
         with_errors = len({d.path for d in diags if d.severity == "error"})
-        line += f";有错误的报告 {with_errors} 份。"
+        line += f"；有错误的报告 {with_errors} 份。"
     if fixed:
         line += f"\n已自动修复 {fixed} 个问题。"
     if skipped:
-        line += f"\n另有 {skipped} 个文件不像年度报告,已跳过。"
+        line += f"\n另有 {skipped} 个文件不像年度报告，已跳过。"
     return line
 
 
@@ -342,36 +454,100 @@ def cmd_parse(args) -> int:
     return EXIT_OK
 
 
-def cmd_rules(args) -> int:
+def _configured_rules(args):
+    """The rule set a `check` here would use: the discovered (or named) configuration's
+    rule-dirs and params included, unless --isolated."""
+    from ..checking.config import Config, discover, load
     from ..checking.engine import load_rules
-    from ..checking.config import Config
 
-    for r in load_rules(Config()):
-        print(f"{r.id}  {r.severity:<7} {r.category:<14} {r.name}  {r.message.split('{')[0].rstrip('“:,')}")
+    if args.isolated:
+        cfg = Config()
+    elif args.config:
+        cfg = load(Path(args.config))
+    else:
+        cfg = discover(Path.cwd() / "x.txt")
+    return load_rules(cfg)
+
+
+def _rule_json(r) -> dict:
+    from ..support.resources import rule_doc_uri
+
+    return {
+        "code": r.id,
+        "name": r.name,
+        "category": r.category,
+        "severity": r.severity,
+        "kind": r.kind,
+        "message": r.message,
+        "description": r.description,
+        "fix": r.fix_message or None,
+        "examples": [{k: v for k, v in (("bad", e.bad), ("good", e.good), ("fixed", e.fixed)) if v is not None} for e in r.examples],
+        "source": r.source,
+        "url": rule_doc_uri(r.id) or None,
+    }
+
+
+def cmd_rules(args) -> int:
+    rules = _configured_rules(args)
+    if args.format == "json":
+        _print_to_pipe(json.dumps([_rule_json(r) for r in rules], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    from ..reporting.output import SEVERITY_CN
+
+    width = max((len(r.name) for r in rules), default=0)
+    lines = [f"{r.id}  {SEVERITY_CN[r.severity]}  {r.category:<14} {r.name:<{width}}  {r.message}" for r in rules]
+    _print_to_pipe("\n".join(lines))
     return EXIT_OK
 
 
 def cmd_rule(args) -> int:
-    from ..checking.engine import load_rules
-    from ..checking.config import Config
+    from ..support.resources import rule_doc_uri
 
     code = args.code.upper() if args.code[:2].isalpha() and args.code[2:].isdigit() else args.code
-    for r in load_rules(Config()):
+    rules = _configured_rules(args)
+    for r in rules:
         if r.id == code or r.name == args.code:
-            print(f"{r.id} {r.name}  [{r.category} / {r.severity}]")
-            print()
-            print(r.description)
-            print()
-            print(f"消息:{r.message}")
+            out = [f"{r.id} {r.name}（{r.category}，{_severity_cn(r.severity)}）", "", r.description, "", f"消息：{r.message}"]
+            if r.fix_message:
+                out.append(f"修复：{r.fix_message}")
             for k, ex in enumerate(r.examples, 1):
                 if ex.bad:
-                    print(f"\n示例 {k} — 有问题:\n{ex.bad.strip()}")
+                    out.append(f"\n示例 {k} — 有问题：\n{ex.bad.strip()}")
                 if ex.good:
-                    print(f"\n示例 {k} — 正确:\n{ex.good.strip()}")
+                    out.append(f"\n示例 {k} — 正确：\n{ex.good.strip()}")
                 if ex.fixed:
-                    print(f"\n示例 {k} — 自动修复后:\n{ex.fixed.strip()}")
+                    out.append(f"\n示例 {k} — 自动修复后：\n{ex.fixed.strip()}")
+            url = rule_doc_uri(r.id)
+            out.append(f"\n文档：{url}" if url else f"\n定义于：{r.source}")
+            _print_to_pipe("\n".join(out))
             return EXIT_OK
-    raise UsageError(f"没有规则 {args.code}(用 xxgk-lint rules 查看全部规则)")
+    import difflib
+
+    close = difflib.get_close_matches(code, [r.id for r in rules] + [r.name for r in rules], n=1, cutoff=0.6)
+    hint = f"你是不是想查 {close[0]}？" if close else "用 xxgk-lint rules 查看全部规则。"
+    raise UsageError(f"没有规则 {args.code}。{hint}")
+
+
+def _severity_cn(level: str) -> str:
+    from ..reporting.output import SEVERITY_CN
+
+    return SEVERITY_CN.get(level, level)
+
+
+def cmd_init(args) -> int:
+    from ..reporting.writing import atomic_write
+    from .settings import STARTER_CONFIG
+
+    path = Path(args.path)
+    if path.is_dir():
+        path = path / "xxgk-lint.toml"
+    if path.exists() and not args.force:
+        raise UsageError(f"{path} 已存在，未改动（加 --force 覆盖）")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}：目录不存在")
+    atomic_write(path, STARTER_CONFIG.encode("utf-8"))
+    print(f"已写入 {path}：一份带注释的起步配置，按需取消注释。", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_lsp(args) -> int:
@@ -381,38 +557,56 @@ def cmd_lsp(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule, "lsp": cmd_lsp}
+COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule, "init": cmd_init, "lsp": cmd_lsp}
+
+
+def _safe_streams() -> None:
+    """A console or pipe that cannot show Chinese (cp1252, ASCII, a GBK console meeting 𠀀)
+    gets replacement characters, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and stream.errors == "strict":
+                stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
 
 
 def main(argv: list[str] | None = None) -> int:
     from ..support.errors import ConfigError, ReadError, RuleError
 
+    _safe_streams()
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv or os.environ.get("XXGK_LINT_DEBUG") == "1"
     try:
-        args = parse_args(sys.argv[1:] if argv is None else argv)
+        args = parse_args(argv)
         if args.command in ("check", "parse", "lsp"):
             from ..support.regexcache import install
 
             install()  # compiled regexes from the last run (start-up time)
         if not args.command:
-            raise UsageError("缺少子命令(check、parse、rules、rule、lsp);用 xxgk-lint --help 查看用法")
+            raise UsageError("缺少子命令（check、parse、rules、rule、init、lsp）；用 xxgk-lint --help 查看用法")
         code = COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"xxgk-lint: 用法错误:{exc}", file=sys.stderr)
+        print(f"xxgk-lint: 用法错误：{exc}", file=sys.stderr)
         code = EXIT_ERROR
     except (ConfigError, RuleError) as exc:
-        print(f"xxgk-lint: 配置错误:{exc}", file=sys.stderr)
+        print(f"xxgk-lint: 配置错误：{exc}", file=sys.stderr)
         code = EXIT_ERROR
     except ReadError as exc:
         print(f"xxgk-lint: {exc}", file=sys.stderr)
         code = EXIT_ERROR
     except KeyboardInterrupt:
         code = 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # outside the findings' output (help, rules …): nothing more to say
+        _silence_stdout()
         code = EXIT_OK
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        except Exception:
-            pass
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line and exit 2, never a traceback
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        print(f"xxgk-lint: 内部错误：{type(exc).__name__}: {exc}" + ("" if debug else "（加 --debug 查看调用栈）"), file=sys.stderr)
+        code = EXIT_ERROR
     return code
 
 

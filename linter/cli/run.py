@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from ..reporting.writing import write_report
+from ..support.errors import ConfigError, RuleError
 from ..support.record import Record, factory
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"
@@ -46,8 +47,8 @@ class FileResult(Record):
     path: str
     diags: list = factory(list)
     text: str | None = None  # decoded text (for code frames), None on error
-    error: str | None = None  # a file that could not be read (exit 2)
-    internal: list[str] = factory(list)  # rules that raised
+    error: str | None = None  # a file that could not be read, or whose lint crashed (exit 2)
+    internal: list[str] = factory(list)  # rules that raised: first line the summary, then the traceback
     fixed: int = 0
     diff: str = ""
     skipped: bool = False  # found in a folder and not a report at all
@@ -320,7 +321,7 @@ def _read(path: str) -> tuple[bytes | None, str]:
 
         try:
             read_report(path)
-            return None, f"{path}: 无法读取({exc})"
+            return None, f"{path}: 无法读取（{exc}）"
         except ReadError as err:
             return None, str(err)
 
@@ -493,11 +494,23 @@ def _prepare(path: str, data: bytes | None, cfg, cache: Cache | None):
 
 
 def _check(args) -> FileResult:
-    """One file's whole job: read, look up, lint on a miss (here or in a worker)."""
+    """One file's whole job: read, look up, lint on a miss (here or in a worker). A crash of
+    the program on this file is reported as its error (exit 2), with the traceback kept for
+    --debug: never a traceback on the screen, never the exit code of findings."""
     path, explicit, data, opts, cfg, cache = args
-    res, data, seen = _prepare(path, data, cfg, cache)
-    if res is None:
-        res = lint_one(path, explicit, data, opts, cfg)
+    try:
+        res, data, seen = _prepare(path, data, cfg, cache)
+        if res is None:
+            res = lint_one(path, explicit, data, opts, cfg)
+    except (ConfigError, RuleError):
+        raise  # the user's configuration: one message for the whole run
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not lose the other files
+        import traceback
+
+        name = opts.stdin_filename or "-" if path == "-" else path
+        res = FileResult(path=name, error=f"{name}: 内部错误：{type(exc).__name__}: {exc}")
+        res.internal = [f"{name}: 内部错误\n{traceback.format_exc()}"]
+        seen = ("", 0)
     res._seen = seen
     return res
 

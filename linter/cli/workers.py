@@ -238,8 +238,8 @@ def _reap(w: _Worker) -> str:
         return "工作进程意外退出"
     w.pid = 0
     if os.WIFSIGNALED(status):
-        return f"工作进程意外退出(信号 {os.WTERMSIG(status)})"
-    return f"工作进程意外退出(退出码 {os.WEXITSTATUS(status)})"
+        return f"工作进程意外退出（信号 {os.WTERMSIG(status)}）"
+    return f"工作进程意外退出（退出码 {os.WEXITSTATUS(status)}）"
 
 
 def _stop(w: _Worker) -> None:

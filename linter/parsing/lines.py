@@ -37,18 +37,11 @@ _parser = None
 
 
 def _cache_path() -> str | None:
-    base = os.environ.get("XXGK_LINT_CACHE_DIR")
-    if base:
-        root = Path(base)
-    else:
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xxgk-lint"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(root, os.W_OK):
-        return None
-    return str(root / "report-grammar.lark-cache")
+    """Lark's own cache of the compiled grammar, in the user cache folder (none when caching is off)."""
+    from ..support.diskcache import cache_dir
+
+    root = cache_dir()
+    return str(root / "report-grammar.lark-cache") if root is not None else None
 
 
 def grammar():

@@ -28,7 +28,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise ReadError(f"{path}: 第 {exc.start + 3} 字节处不是有效的 UTF-8(文件以 UTF-8 BOM 开头)") from None
+            raise ReadError(f"{path}: 第 {exc.start + 3} 字节处不是有效的 UTF-8（文件以 UTF-8 BOM 开头）") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -36,7 +36,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             raise ReadError(f"{path}: 第 {exc.start} 字节处不是有效的 UTF-16") from None
     nul = data.find(b"\x00", 0, 8192)
     if nul >= 0:
-        raise ReadError(f"{path}: 看起来是二进制文件(第 {nul} 字节为 NUL),不是文本报告")
+        raise ReadError(f"{path}: 看起来是二进制文件（第 {nul} 字节为 NUL），不是文本报告")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -46,7 +46,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     raise ReadError(
-        f"{path}: 第 {utf8_error.start} 字节处无法解码(既不是 UTF-8 也不是 GB18030/GBK):"
+        f"{path}: 第 {utf8_error.start} 字节处无法解码（既不是 UTF-8 也不是 GB18030/GBK）："
         f"{data[utf8_error.start:utf8_error.start + 4].hex(' ')}"
     )
 
@@ -56,15 +56,15 @@ def read_report(path: str | Path) -> Report:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise ReadError(f"{p}: 文件过大({size // (1024 * 1024)} MB),超过 {MAX_BYTES // (1024 * 1024)} MB 上限")
+            raise ReadError(f"{p}: 文件过大（{size // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限")
         data = p.read_bytes()
     except FileNotFoundError:
         raise ReadError(f"{p}: 文件不存在") from None
     except IsADirectoryError:
-        raise ReadError(f"{p}: 是目录,不是文件") from None
+        raise ReadError(f"{p}: 是目录，不是文件") from None
     except PermissionError:
         raise ReadError(f"{p}: 没有读取权限") from None
     except OSError as exc:
-        raise ReadError(f"{p}: 无法读取({exc.strerror or exc})") from None
+        raise ReadError(f"{p}: 无法读取（{exc.strerror or exc}）") from None
     text, encoding = decode(data, str(p))
     return Report(str(p), text, encoding, data)

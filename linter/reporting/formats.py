@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
 from ..model.diagnostic import SEVERITY_RANK, Diagnostic
+from ..support.resources import rule_doc_uri
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 INFO_URI = "https://pypi.org/project/xxgk-lint/"
@@ -30,28 +32,45 @@ def _region(span) -> dict:
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
 
 
+def _fenced(text: str) -> str:
+    """`text` as a Markdown code block, its fence longer than any run of backquotes inside."""
+    runs = [len(m) for m in re.findall(r"`+", text)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _rule_help(rule, uri: str) -> dict:
+    """A rule's help: its description and first examples, as plain text and as Markdown (with
+    a link to its page in the rule reference when there is one)."""
+    text, markdown = [rule.description], [rule.description]
+    for ex in rule.examples[:2]:
+        for label, sample in (("有问题", ex.bad), ("正确", ex.good)):
+            if sample:
+                text.append(f"{label}:\n{sample.strip()}")
+                markdown.append(f"**{label}**\n\n{_fenced(sample.strip())}")
+    if uri:
+        markdown.append(f"[规则说明]({uri})")
+    return {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)}
+
+
 def sarif(diags: list[Diagnostic], rules: list) -> str:
     """A SARIF 2.1.0 log: the rules run (with descriptions and help) and every result."""
     index = {r.id: i for i, r in enumerate(rules)}
     driver_rules = []
     for r in rules:
-        examples = []
-        for ex in r.examples[:2]:
-            if ex.bad:
-                examples.append("有问题:\n" + ex.bad.strip())
-            if ex.good:
-                examples.append("正确:\n" + ex.good.strip())
-        driver_rules.append(
-            {
-                "id": r.id,
-                "name": r.name,
-                "shortDescription": {"text": r.message.split("{")[0].rstrip("“:,") or r.name},
-                "fullDescription": {"text": r.description},
-                "help": {"text": r.description + ("\n\n" + "\n\n".join(examples) if examples else "")},
-                "defaultConfiguration": {"level": SARIF_LEVEL[r.severity]},
-                "properties": {"category": r.category, "tags": [r.category]},
-            }
-        )
+        descriptor = {
+            "id": r.id,
+            "name": r.name,
+            "shortDescription": {"text": r.message.split("{")[0].rstrip("“:,") or r.name},
+            "fullDescription": {"text": r.description},
+        }
+        help_uri = rule_doc_uri(r.id)
+        if help_uri:
+            descriptor["helpUri"] = help_uri
+        descriptor["help"] = _rule_help(r, help_uri)
+        descriptor["defaultConfiguration"] = {"level": SARIF_LEVEL[r.severity]}
+        descriptor["properties"] = {"category": r.category, "tags": [r.category]}
+        driver_rules.append(descriptor)
     results = []
     for d in diags:
         loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(d.span)}}

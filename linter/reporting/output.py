@@ -61,20 +61,20 @@ def format_text(diags: list[Diagnostic], lines_of, color: bool = False, show_fix
         s = d.span
         code = f"\x1b[1;31m{d.rule}\x1b[0m" if color and d.severity == "error" else d.rule
         fixable = " [*]" if d.fix is not None and d.fix.applicability == "safe" else ""
-        out.append(f"{d.path}:{s.line}:{s.column}: {code}{fixable} {d.message}")
+        out.append(f"{d.path}:{s.line}:{s.column}: {SEVERITY_CN[d.severity]} {code}{fixable} {d.message}")
         lines = lines_of(d.path)
         if lines is not None and 1 <= s.line <= len(lines):
             out.extend(code_frame(lines[s.line - 1], s.line, s.column, s.end_column, s.end_line, color))
         for r in d.related[:5]:
             out.append(f"  = 相关位置 {d.path}:{r.span.line}:{r.span.column}: {r.message}")
         if show_fix and d.fix is not None:
-            out.append(f"  = 修复建议:{d.fix.message}")
+            out.append(f"  = 修复建议：{d.fix.message}")
         out.append("")
     return "\n".join(out)
 
 
 def format_concise(diags: list[Diagnostic]) -> str:
-    return "\n".join(f"{d.path}:{d.span.line}:{d.span.column}: {d.rule} {d.message}" for d in diags)
+    return "\n".join(f"{d.path}:{d.span.line}:{d.span.column}: {SEVERITY_CN[d.severity]} {d.rule} {d.message}" for d in diags)
 
 
 def format_json(diags: list[Diagnostic]) -> str:
@@ -91,12 +91,12 @@ def format_json_items(items: list[str]) -> str:
 
 def summary(diags: list[Diagnostic], files: int) -> str:
     if not diags:
-        return f"检查了 {files} 个文件,没有发现问题。"
+        return f"检查了 {files} 个文件，没有发现问题。"
     sev = Counter(d.severity for d in diags)
     parts = [f"{SEVERITY_CN[k]} {sev[k]}" for k in ("error", "warning", "info") if sev[k]]
     with_findings = len({d.path for d in diags})
     fixable = sum(1 for d in diags if d.fix is not None and d.fix.applicability == "safe")
-    text = f"检查了 {files} 个文件,发现 {len(diags)} 个问题({'、'.join(parts)}),涉及 {with_findings} 个文件。"
+    text = f"检查了 {files} 个文件，发现 {len(diags)} 个问题（{'、'.join(parts)}），涉及 {with_findings} 个文件。"
     if fixable:
         text += f"其中 {fixable} 个可用 --fix 自动修复。"
     return text

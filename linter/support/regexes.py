@@ -121,7 +121,7 @@ def compile_checked(pattern: str) -> re.Pattern:
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
-        raise RegexError(f"正则表达式无效:{exc}") from None
+        raise RegexError(f"正则表达式无效：{exc}") from None
     if catastrophic(pattern):
-        raise RegexError("正则表达式含嵌套的无界重复(如 (a+)+),可能导致灾难性回溯,已拒绝")
+        raise RegexError("正则表达式含嵌套的无界重复（如 (a+)+），可能导致灾难性回溯，已拒绝")
     return compiled

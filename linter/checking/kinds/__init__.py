@@ -25,5 +25,5 @@ def compile_rule(rule: Rule) -> None:
     _register()
     cls = KINDS.get(rule.kind)
     if cls is None:
-        raise RuleError(rule.source, f"{rule.id}.kind", f"未知的规则类型 {rule.kind!r},可选:{', '.join(sorted(KINDS))}")
+        raise RuleError(rule.source, f"{rule.id}.kind", f"未知的规则类型 {rule.kind!r}，可选：{', '.join(sorted(KINDS))}")
     rule.checker = cls(rule)

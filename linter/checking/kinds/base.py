@@ -55,7 +55,7 @@ class Checker:
                 if spec.item is not None and any(not isinstance(x, spec.item) for x in value):
                     raise RuleError(rule.source, f"{rule.id}.params.{key}", f"列表的每一项都应为 {spec.item.__name__}")
                 if spec.choices and value not in spec.choices:
-                    raise RuleError(rule.source, f"{rule.id}.params.{key}", f"可选值:{', '.join(map(str, spec.choices))}")
+                    raise RuleError(rule.source, f"{rule.id}.params.{key}", f"可选值：{', '.join(map(str, spec.choices))}")
                 self.p[key] = value
             elif spec.required:
                 raise RuleError(rule.source, f"{rule.id}.params.{key}", "缺少必填参数")
@@ -66,7 +66,7 @@ class Checker:
             raise RuleError(
                 rule.source,
                 f"{rule.id}.message",
-                f"消息中的占位符 {{{sorted(unknown)[0]}}} 不是 {self.kind} 类规则提供的(可用:{', '.join(sorted(self.fields))})",
+                f"消息中的占位符 {{{sorted(unknown)[0]}}} 不是 {self.kind} 类规则提供的（可用：{', '.join(sorted(self.fields))}）",
             )
         self.setup()
 

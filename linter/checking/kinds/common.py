@@ -17,7 +17,7 @@ def table_name(key: str) -> str:
 
 def row_name(table: Table, key: str | None) -> str:
     if key is None:
-        return "(未知行)"
+        return "（未知行）"
     rt = table.template.row(key)
     if rt is None:
         return key

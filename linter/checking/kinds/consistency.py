@@ -77,7 +77,7 @@ class ProseNumberCheck(Checker):
             self.cells = [_cell_ref(c) for c in self.p["cells"]]
             self.accept = [[_cell_ref(c) for c in alt] for alt in self.p["accept"]]
         except (ValueError, AttributeError, TypeError) as exc:
-            raise self.error("cells", f"单元格应写作 表/行/列,如 applications/new/total:{exc}") from None
+            raise self.error("cells", f"单元格应写作 表/行/列，如 applications/new/total:{exc}") from None
         for table, row, col in [c for c in self.cells] + [c for alt in self.accept for c in alt]:
             if not _known_cell(table, row, col):
                 raise self.error("cells", f"“{table}/{row}/{col}”不是任何官方表格模板中的单元格")

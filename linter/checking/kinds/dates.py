@@ -92,7 +92,7 @@ class DateCheck(Checker):
         a, b = doc.period
         problems = []
         if a.year != y or b.year != y:
-            problems.append(f"统计期限的年份({a.year}年)与报告年度({y}年)不符" if a.year == b.year else "统计期限跨了年度")
+            problems.append(f"统计期限的年份（{a.year}年）与报告年度（{y}年）不符" if a.year == b.year else "统计期限跨了年度")
         elif (a.month, a.day) != (1, 1) or (b.month, b.day) != (12, 31):
             problems.append("统计期限应为1月1日至12月31日")
         for p in problems:

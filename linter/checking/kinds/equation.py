@@ -273,7 +273,7 @@ class EquationCheck(Checker):
         (ll, lv, _, lt), (rl, rv, _, rt) = sides
         ok = abs(lt - rt) <= self.p["tolerance"] + 1e-9
         sign = "=" if ok else "≠"
-        return f"{''.join(ll)} {sign} {''.join(rl)}:{' + '.join(lv)} {sign} {' + '.join(rv)}" + ("" if ok else f"(差 {_fmt(lt - rt)})")
+        return f"{''.join(ll)} {sign} {''.join(rl)}:{' + '.join(lv)} {sign} {' + '.join(rv)}" + ("" if ok else f"（差 {_fmt(lt - rt)}）")
 
     def _check_scope(self, doc: Document, table: Table, scope: str):
         sides = self.evaluate(table, scope)

@@ -70,7 +70,7 @@ class BracketsCheck(Checker):
                         open=top,
                         close=ch,
                         expected=_PAIRS[top],
-                        problem=f"“{top}”还没有关闭就出现了“{ch}”,括号交叉",
+                        problem=f"“{top}”还没有关闭就出现了“{ch}”，括号交叉",
                     )
                 else:
                     yield self.diag(doc, p.span_of(i, i + 1), open="", close=ch, expected="", problem=f"“{ch}”前面没有对应的开括号")
@@ -166,7 +166,7 @@ class PatternCheck(Checker):
             try:
                 self.rx.sub(self.p["replace"], "")
             except (re.error, IndexError) as exc:
-                raise self.error("replace", f"替换模板无效:{exc}") from None
+                raise self.error("replace", f"替换模板无效：{exc}") from None
 
     def _texts(self, doc: Document) -> tuple[list, str]:
         """(text, paragraph or line) pairs to search, and all of them joined by newlines —
