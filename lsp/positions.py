@@ -8,6 +8,9 @@ UTF-16 and three bytes in UTF-8; an astral character such as 𠀀 is two UTF-16 
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from lsprotocol import types
 
 UTF8 = types.PositionEncodingKind.Utf8
@@ -48,3 +51,57 @@ def from_position(lines: list[str], position: types.Position, encoding) -> tuple
     """(1-based line, 1-based code-point column) of a client position."""
     text = lines[position.line] if 0 <= position.line < len(lines) else ""
     return position.line + 1, convert(text, position.character, encoding, False) + 1
+
+
+# LSP lines end only at \n, \r\n and \r (not at \f, \v, U+2028 … as str.splitlines has it).
+LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def lsp_lines(text: str) -> list[str]:
+    """The lines of `text` as an LSP client counts them, each with its line end."""
+    return LSP_LINE.findall(text)
+
+
+def _content(line: str) -> tuple[str, str]:
+    body = line.rstrip("\r\n")
+    return body, line[len(body):]
+
+
+def line_edits(old: str, new: str, encoding) -> list[types.TextEdit]:
+    """Text edits that turn the client's text `old` into `new`, in document order and not
+    overlapping. Unchanged lines are left alone and a changed line is edited only between its
+    first and last changed character, so the editor keeps its cursor, folds and marks."""
+    a, b = lsp_lines(old), lsp_lines(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+
+    def pos(k: int) -> types.Position:
+        # the start of line k; past the last line when `old` does not end with a line end: its end
+        if k < len(a) or not a or a[-1].endswith(("\n", "\r")):
+            return types.Position(line=k, character=0)
+        last = a[-1]
+        return types.Position(line=len(a) - 1, character=convert(last, len(last), encoding, True))
+
+    edits = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = [(_content(a[i]), _content(b[j])) for i, j in zip(range(i1, i2), range(j1, j2))]
+        if op == "replace" and i2 - i1 == j2 - j1 and all(x[1] == y[1] for x, y in pairs):
+            # line for line, each keeping its line end: edit inside the lines
+            for k, ((x, _), (y, _)) in zip(range(i1, i2), pairs):
+                start = 0
+                while start < min(len(x), len(y)) and x[start] == y[start]:
+                    start += 1
+                end = 0
+                while end < min(len(x), len(y)) - start and x[len(x) - 1 - end] == y[len(y) - 1 - end]:
+                    end += 1
+                if x == y:
+                    continue
+                r = types.Range(
+                    start=types.Position(line=k, character=convert(x, start, encoding, True)),
+                    end=types.Position(line=k, character=convert(x, len(x) - end, encoding, True)),
+                )
+                edits.append(types.TextEdit(range=r, new_text=y[start : len(y) - end]))
+            continue
+        edits.append(types.TextEdit(range=types.Range(start=pos(i1), end=pos(i2)), new_text="".join(b[j1:j2])))
+    return edits

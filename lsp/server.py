@@ -7,9 +7,15 @@
   published over a newer one.
 - Diagnostics carry the rule code, the source, severity from rule and configuration, a link
   to the rule's documentation, related locations and the fix (in `data`).
-- Code actions (the rule's fixes; "suppress on this line"), hover (the finding explained;
-  the equation of a table total with its numbers), document symbols (sections and tables),
-  inlay hints (the sum the other cells give, on each total cell).
+- Requests about a document's content (symbols, inlay hints, hover, code actions) asked while
+  the lint of its current text runs wait for it (bounded, LINT_WAIT): an outline asked right
+  after opening is the document's, not empty.
+- Code actions: the rule's fixes of the findings in the requested range, "suppress on this
+  line" for the findings at the cursor; `source.fixAll.xxgk-lint` (and the command
+  `xxgk-lint.fixAll`): every safe fix of the document at once, as `xxgk-lint check --fix`
+  applies them. Hover (the finding explained; the equation of a table total with its
+  numbers), document symbols (sections and tables), inlay hints (the sum the other cells
+  give, on each total cell).
 - Configuration: the same discovery as the CLI (pyproject.toml / xxgk-lint.toml upward from
   the document), overlaid with the client's `xxgkLint` settings; reloaded when they change.
 """
@@ -19,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.workspace.text_document import TextDocument
 
@@ -36,6 +42,8 @@ from ..linter.checking.config import Config, ConfigError, discover, find_config_
 from ..linter.model.diagnostic import Diagnostic
 from ..linter.checking.engine import Linter
 from ..linter.checking.rules import RuleError
+from ..linter.reporting.fixes import fix_text
+from ..linter.support.resources import rule_doc_uri
 
 from . import positions
 
@@ -45,15 +53,17 @@ log = logging.getLogger("xxgk-lint.lsp")
 # page break pdftotext writes), \v, \x1c–\x1e, \x85, U+2028/2029 end a line too. LSP lines end
 # only at \n, \r\n and \r: with a form feed in a report, every incremental edit after it would
 # land on the wrong line and the server would lint a text the editor does not have.
-_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
 def _lsp_lines(self) -> tuple[str, ...]:
-    return tuple(_LSP_LINE.findall(self.source))
+    return tuple(positions.lsp_lines(self.source))
 
 
 TextDocument.lines = property(_lsp_lines)  # type: ignore[assignment]
 SOURCE = "xxgk-lint"
+# How long a request about a document's content waits for the lint of its current text (s).
+LINT_WAIT = 10.0
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.xxgk-lint"
+FIX_ALL_COMMAND = "xxgk-lint.fixAll"
+FIX_ALL_TITLE = "xxgk-lint：修复所有可自动修复的问题"
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
     "warning": types.DiagnosticSeverity.Warning,
@@ -113,7 +123,7 @@ class XxgkServer(LanguageServer):
                 cfg = Config()
         except (ConfigError, RuleError) as exc:
             if self.config_error != str(exc):  # say it once, not on every keystroke
-                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 配置错误:{exc}"))
+                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 配置错误：{exc}"))
             self.config_error = str(exc)
             cfg = Config()
         if s.get("select"):
@@ -134,7 +144,7 @@ class XxgkServer(LanguageServer):
                 linter = Linter(cfg, incremental=True)
             except (ConfigError, RuleError) as exc:
                 if self.config_error != str(exc):
-                    self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误:{exc}"))
+                    self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误：{exc}"))
                 self.config_error = str(exc)
                 linter = Linter(Config(), incremental=True)
             self.linters[key] = linter
@@ -185,6 +195,32 @@ class XxgkServer(LanguageServer):
             st.version, st.doc, st.diags, st.lines, st.linter = version, doc, diags, doc.source.lines, linter
             self.publish(st)
 
+    async def current(self, uri: str, timeout: float = LINT_WAIT) -> DocState | None:
+        """The state of document `uri` once its published result is of the current text: waits
+        for the pending or running lint, at most `timeout` seconds. After the timeout, or when
+        the lint failed, the state as it is (its result may be of an older version, or none)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            st = self.states.get(uri)
+            if st is None:
+                return None
+            try:
+                version = self.workspace.get_text_document(uri).version
+            except Exception:
+                return st
+            task, left = st.task, deadline - loop.time()
+            if st.version == version or task is None or task.done() or left <= 0:
+                return st
+            # asyncio.wait neither cancels the lint on timeout nor when this request is cancelled
+            await asyncio.wait({task}, timeout=left)
+
+    def is_current(self, st: DocState) -> bool:
+        try:
+            return st.doc is not None and self.workspace.get_text_document(st.uri).version == st.version
+        except Exception:
+            return False
+
     def publish(self, st: DocState) -> None:
         enc = self.workspace.position_encoding
         out = []
@@ -219,18 +255,16 @@ def _wants(st: DocState, doc) -> bool:
     return st.language == "gov-report" or doc.looks_like_report
 
 
-_HREFS: dict[tuple, str | None] = {}
+_HREFS: dict[str, str | None] = {}
 
 
-def _rule_href(linter: Linter | None, code: str) -> str | None:
-    """The file: URI of the rule's TOML (its documentation), resolved once per rule file."""
-    rule = linter.rule(code) if linter else None
-    if rule is None:
-        return None
-    key = (rule.id, rule.source)
-    if key not in _HREFS:
-        _HREFS[key] = Path(rule.source).resolve().as_uri()
-    return _HREFS[key]
+def _rule_href(code: str) -> str | None:
+    """The rule's page in the rule reference (docs/rules/CODE.html, a file: URI), looked up once
+    per code; None for a rule without one (a user's own rule pack): no link rather than a link
+    to a TOML file inside the installation."""
+    if code not in _HREFS:
+        _HREFS[code] = rule_doc_uri(code) or None
+    return _HREFS[code]
 
 
 def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
@@ -240,7 +274,7 @@ def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
         )
         for r in d.related
     ]
-    href = _rule_href(st.linter, d.rule)
+    href = _rule_href(d.rule)
     return types.Diagnostic(
         range=positions.to_range(st.lines, d.span, enc),
         severity=SEVERITY[d.severity],
@@ -327,41 +361,125 @@ def did_change_watched_files(ls: XxgkServer, params: types.DidChangeWatchedFiles
 # -- code actions ----------------------------------------------------------------------------
 
 
-def _state_diags_in(st: DocState, rng: types.Range, enc) -> list[Diagnostic]:
-    out = []
+def _point(p: types.Position) -> tuple[int, int]:
+    return (p.line, p.character)
+
+
+def _extent(r: types.Range) -> tuple[tuple[int, int], tuple[int, float]]:
+    """A range as two comparable points. A range that ends at the start of a later line (a
+    whole line, or lines selected by their numbers) ends with the line before: it does not
+    reach the text of that next line."""
+    end: tuple[int, float] = _point(r.end)
+    if r.end.character == 0 and r.end.line > r.start.line:
+        end = (r.end.line - 1, float("inf"))
+    return _point(r.start), end
+
+
+def _intersects(a: types.Range, b: types.Range) -> bool:
+    """Whether two ranges share a point (ends included: a cursor just after a finding is on it)."""
+    (a0, a1), (b0, b1) = _extent(a), _extent(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def _contains(r: types.Range, p: types.Position) -> bool:
+    start, end = _extent(r)
+    return start <= _point(p) <= end
+
+
+def _kind_value(kind) -> str:
+    return getattr(kind, "value", kind)
+
+
+def _wants_kind(only, kind: str) -> bool:
+    """Whether the client asked for actions of `kind` (`only` absent: it asked for all)."""
+    if not only:
+        return True
+    return any(k == "" or kind == k or kind.startswith(k + ".") for k in map(_kind_value, only))
+
+
+def _fixed_text(linter: Linter, text: str, name: str, any_document: bool) -> str | None:
+    """`text` with every safe fix applied as `xxgk-lint check --fix` applies them (fix_text:
+    passes until none applies, overlapping fixes wait for the next pass); None when nothing
+    changes or the text is not a report the server lints (`any_document` False)."""
+    doc, diags = linter.lint_text(text, name)
+    try:
+        if not (any_document or doc.looks_like_report):
+            return None
+        first = [d.fix for d in diags if d.fix]
+        if not any(f.applicability == "safe" for f in first):
+            return None
+        start = doc.source.text
+
+        def fixes_of(t: str):
+            return first if t == start else [d.fix for d in linter.lint_text(t, name)[1] if d.fix]
+
+        new = fix_text(start, fixes_of)
+        return None if new == start else doc.source.restore(new)
+    finally:
+        linter.errors.clear()
+
+
+async def _fix_all_edit(ls: XxgkServer, uri: str) -> tuple[types.WorkspaceEdit | None, int | None]:
+    """One workspace edit with all safe fixes of the document's current text (None: nothing to
+    fix, or the text changed while the fixes were computed), and the version it is for."""
+    st = ls.states.get(uri)
+    if st is None:
+        return None, None
+    document = ls.workspace.get_text_document(uri)
+    text, version = document.source, document.version
+    path = uri_to_path(uri)
+    linter = ls.linter_for(path)
+    loop = asyncio.get_running_loop()
+    try:
+        # the one lint thread: the linter is never used by two threads at once
+        new = await loop.run_in_executor(
+            ls.executor, _fixed_text, linter, text, path or uri, st.language == "gov-report"
+        )
+    except Exception:
+        log.error("fixing %s failed:\n%s", uri, traceback.format_exc())
+        return None, version
+    if new is None or ls.states.get(uri) is not st or ls.workspace.get_text_document(uri).version != version:
+        return None, version
+    edits = positions.line_edits(text, new, ls.workspace.position_encoding)
+    if not edits:
+        return None, version
+    if get_capability(ls.client_capabilities, "workspace.workspace_edit.document_changes", False):
+        # tied to the version: a client whose text has moved on rejects it instead of garbling it
+        doc_id = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=doc_id, edits=edits)]), version
+    return types.WorkspaceEdit(changes={uri: edits}), version
+
+
+def _has_safe_fix(st: DocState) -> bool:
+    return any(d.fix is not None and d.fix.applicability == "safe" for d in st.diags)
+
+
+def _fix_all_action(edit: types.WorkspaceEdit | None = None, data=None) -> types.CodeAction:
+    return types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=edit, data=data)
+
+
+def _quick_fixes(ls: XxgkServer, st: DocState, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """The fixes of the findings whose range meets the requested one (of those the client names,
+    when it names some) and "suppress on this line" for those at the cursor: at either end of
+    the requested range, which is the cursor when nothing is selected."""
+    enc = ls.workspace.position_encoding
+    wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics}
+    cursor = (params.range.start, params.range.end)
+    actions: list[types.CodeAction] = []
+    suppressions: list[types.CodeAction] = []
+    suppressed = set()
     for d in st.diags:
         r = positions.to_range(st.lines, d.span, enc)
-        if (r.start.line, r.start.character) <= (rng.end.line, rng.end.character) and (
-            rng.start.line,
-            rng.start.character,
-        ) <= (r.end.line, r.end.character):
-            out.append(d)
-    return out
-
-
-@server.feature(
-    types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix], resolve_provider=False),
-)
-def code_action(ls: XxgkServer, params: types.CodeActionParams):
-    st = ls.states.get(params.text_document.uri)
-    if st is None or st.doc is None:
-        return []
-    document = ls.workspace.get_text_document(st.uri)
-    if document.version != st.version:
-        return []  # the findings are being recomputed for the new text
-    enc = ls.workspace.position_encoding
-    actions: list[types.CodeAction] = []
-    wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics}
-    for d in _state_diags_in(st, params.range, enc):
-        lsp_diag = to_lsp(d, st, enc)
-        if wanted and (d.rule, lsp_diag.range.start.line, lsp_diag.range.start.character) not in wanted:
+        if not _intersects(r, params.range):
             continue
+        if wanted and (d.rule, r.start.line, r.start.character) not in wanted:
+            continue
+        lsp_diag = to_lsp(d, st, enc)
         if d.fix is not None:
             edits = [types.TextEdit(range=positions.to_range(st.lines, e.span, enc), new_text=e.new_text) for e in d.fix.edits]
             actions.append(
                 types.CodeAction(
-                    title=f"{d.fix.message}({d.rule})",
+                    title=f"{d.fix.message}（{d.rule}）",
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[lsp_diag],
                     edit=types.WorkspaceEdit(changes={st.uri: edits}),
@@ -369,13 +487,16 @@ def code_action(ls: XxgkServer, params: types.CodeActionParams):
                 )
             )
         line = d.span.line
+        if not any(_contains(r, p) for p in cursor) or (d.rule, line) in suppressed:
+            continue
+        suppressed.add((d.rule, line))
         text = st.lines[line - 1] if line <= len(st.lines) else ""
         indent = text[: len(text) - len(text.lstrip())]
         insert = types.TextEdit(
             range=types.Range(start=types.Position(line=line - 1, character=0), end=types.Position(line=line - 1, character=0)),
             new_text=f"{indent}<!-- xxgk-lint: disable-next-line={d.rule} -->\n",
         )
-        actions.append(
+        suppressions.append(
             types.CodeAction(
                 title=f"在本行停用 {d.rule}",
                 kind=types.CodeActionKind.QuickFix,
@@ -383,7 +504,80 @@ def code_action(ls: XxgkServer, params: types.CodeActionParams):
                 edit=types.WorkspaceEdit(changes={st.uri: [insert]}),
             )
         )
+    return actions + suppressions
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    ),
+)
+async def code_action(ls: XxgkServer, params: types.CodeActionParams):
+    st = await ls.current(params.text_document.uri)
+    if st is None or not ls.is_current(st):
+        return []  # no findings of this text (yet)
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    if _wants_kind(only, types.CodeActionKind.QuickFix.value):
+        actions += _quick_fixes(ls, st, params)
+    if _wants_kind(only, FIX_ALL_KIND) and _has_safe_fix(st):
+        resolvable = "edit" in (get_capability(ls.client_capabilities, "text_document.code_action.resolve_support.properties", None) or [])
+        if not only and resolvable:
+            # a menu of everything (a lightbulb): the fixes are computed when it is chosen
+            actions.append(_fix_all_action(data={"fixAll": st.uri}))
+        elif only:
+            # asked for by kind (on save, the source-action menu): computed now
+            edit, _ = await _fix_all_edit(ls, st.uri)
+            if edit is not None:
+                actions.append(_fix_all_action(edit))
     return actions
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def code_action_resolve(ls: XxgkServer, action: types.CodeAction):
+    data = action.data if isinstance(action.data, dict) else {}
+    uri = data.get("fixAll")
+    if isinstance(uri, str) and action.edit is None:
+        await ls.current(uri)
+        action.edit, _ = await _fix_all_edit(ls, uri)
+    return action
+
+
+def _command_uri(ls: XxgkServer, args) -> str | None:
+    """The document a command is for: its first argument, a URI or {"uri": …} (the VS Code
+    extension sends the active editor's); with none, the only open document."""
+    if args:
+        first = args[0]
+        if isinstance(first, dict):
+            first = first.get("uri")
+        return first if isinstance(first, str) else None
+    return next(iter(ls.states)) if len(ls.states) == 1 else None
+
+
+@server.command(FIX_ALL_COMMAND)
+async def fix_all_command(ls: XxgkServer, *args):
+    """Apply every safe fix of a document (workspace/applyEdit). Returns the number of edits
+    applied (0: nothing to fix)."""
+    uri = _command_uri(ls, args)
+    if uri is None or uri not in ls.states:
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message="xxgk-lint：没有找到要修复的报告（请先打开一份报告）。"))
+        return 0
+    for _ in range(3):  # the text may change while the fixes are computed: recompute for the new one
+        await ls.current(uri)
+        edit, version = await _fix_all_edit(ls, uri)
+        if edit is not None:
+            break
+        if uri not in ls.states or ls.workspace.get_text_document(uri).version == version:
+            return 0
+    else:
+        return 0
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=FIX_ALL_TITLE))
+    if not result.applied:
+        log.warning("the client did not apply the fixes of %s: %s", uri, result.failure_reason)
+        return 0
+    return len(edit.changes[uri] if edit.changes else edit.document_changes[0].edits)
 
 
 # -- hover -----------------------------------------------------------------------------------
@@ -420,10 +614,10 @@ def _equations_for_cell(linter: Linter, table, cell) -> list[tuple[object, str]]
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: XxgkServer, params: types.HoverParams):
-    st = ls.states.get(params.text_document.uri)
-    if st is None or st.doc is None:
-        return None
+async def hover(ls: XxgkServer, params: types.HoverParams):
+    st = await ls.current(params.text_document.uri)
+    if st is None or not ls.is_current(st):
+        return None  # the model of an older text would explain what is no longer there
     enc = ls.workspace.position_encoding
     line, col = positions.from_position(st.lines, params.position, enc)
     parts: list[str] = []
@@ -436,7 +630,7 @@ def hover(ls: XxgkServer, params: types.HoverParams):
             if rule is not None:
                 parts.append(rule.description)
             if d.fix is not None:
-                parts.append(f"修复:{d.fix.message}" + ("" if d.fix.applicability == "safe" else "(需确认)"))
+                parts.append(f"修复：{d.fix.message}" + ("" if d.fix.applicability == "safe" else "（需确认）"))
     table, cell = _cell_at(st.doc, line, col)
     if cell is not None and st.linter is not None:
         for rule, text in _equations_for_cell(st.linter, table, cell):
@@ -448,12 +642,14 @@ def hover(ls: XxgkServer, params: types.HoverParams):
 
 # -- symbols and inlay hints -------------------------------------------------------------------
 
-_TABLE_TITLES = {"active": "表:主动公开政府信息情况", "applications": "表:收到和处理政府信息公开申请情况", "review": "表:行政复议、行政诉讼情况"}
+_TABLE_TITLES = {"active": "表：主动公开政府信息情况", "applications": "表：收到和处理政府信息公开申请情况", "review": "表：行政复议、行政诉讼情况"}
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-def document_symbol(ls: XxgkServer, params: types.DocumentSymbolParams):
-    st = ls.states.get(params.text_document.uri)
+async def document_symbol(ls: XxgkServer, params: types.DocumentSymbolParams):
+    # asked right after opening (VS Code asks once for the outline): the answer waits for the
+    # first lint instead of being an empty outline nobody asks for again
+    st = await ls.current(params.text_document.uri)
     if st is None or st.doc is None:
         return []
     enc = ls.workspace.position_encoding
@@ -468,12 +664,12 @@ def document_symbol(ls: XxgkServer, params: types.DocumentSymbolParams):
         children = []
         for sub in s.subsections:
             r = positions.to_range(st.lines, sub.span, enc)
-            children.append(types.DocumentSymbol(name=f"({sub.ordinal}){sub.title}" or sub.ordinal, kind=types.SymbolKind.String, range=r, selection_range=r))
+            children.append(types.DocumentSymbol(name=f"（{sub.ordinal}）{sub.title}", kind=types.SymbolKind.String, range=r, selection_range=r))
         for key, t in doc.tables.items():
             if t.section == s.number and s.span.line <= t.span.line <= end_line:
                 tr = positions.to_range(st.lines, t.span, enc)
                 tr = types.Range(start=tr.start, end=max(tr.end, tr.start, key=lambda p: (p.line, p.character)))
-                children.append(types.DocumentSymbol(name=_TABLE_TITLES[key], detail=f"{t.format}年版,{len(t.cells)}格", kind=types.SymbolKind.Struct, range=tr, selection_range=types.Range(start=tr.start, end=tr.start)))
+                children.append(types.DocumentSymbol(name=_TABLE_TITLES[key], detail=f"{t.format}年版，{len(t.cells)}格", kind=types.SymbolKind.Struct, range=tr, selection_range=types.Range(start=tr.start, end=tr.start)))
         sel = positions.to_range(st.lines, s.span, enc)
         out.append(
             types.DocumentSymbol(
@@ -488,8 +684,8 @@ def document_symbol(ls: XxgkServer, params: types.DocumentSymbolParams):
 
 
 @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
-def inlay_hint(ls: XxgkServer, params: types.InlayHintParams):
-    st = ls.states.get(params.text_document.uri)
+async def inlay_hint(ls: XxgkServer, params: types.InlayHintParams):
+    st = await ls.current(params.text_document.uri)
     if st is None or st.doc is None or st.linter is None:
         return []
     enc = ls.workspace.position_encoding
@@ -532,9 +728,6 @@ def inlay_hint(ls: XxgkServer, params: types.InlayHintParams):
 
 
 def main() -> None:
-    from ..linter.support.regexcache import install
-
-    install()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
     # a client cancelling a request that was already answered is a normal race, not a warning

@@ -112,3 +112,22 @@ def test_a_table_3_row_of_large_numbers_run_together_is_still_split():
         text = "".join(map(str, row))
         (found,) = split_candidates([text], [I] * 7, ROW, limit=2)
         assert [int(text[b:e]) for _, b, e in found] == row
+
+
+def test_the_split_search_leaves_no_reference_cycles():
+    """The lint runs with the cyclic collector paused (gcpause): the search, a recursive
+    closure, must not leave a function ↔ cell cycle behind for every row it splits."""
+    import gc
+
+    split_candidates(["2536", "8", "9"], [I] * 4, sum_check([([0, 1, 2], 3)]))  # warm up
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(20):
+            split_candidates(["2536", "8", "9"], [I] * 4, sum_check([([0, 1, 2], 3)]))
+            split_candidates(["1" * 500], [I] * 7)
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()

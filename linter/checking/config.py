@@ -9,13 +9,13 @@ Keys (all optional):
   per-file-ignores = { "old/*.txt" = ["XG4"] }
   rule-dirs = ["my-rules"]         extra rule folders (relative to the config file)
   params = { XG501 = { threshold = 90 } }   rule parameters
-  exclude = ["drafts/", "*.bak.txt"]       paths to skip when walking folders
+  exclude = ["drafts/", "*.bak.txt"]       paths to skip when walking folders (gitignore syntax)
+  respect-gitignore = true         skip what .gitignore files ignore when walking folders
   fail-level = "error"             lowest severity that makes `check` exit 1
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,7 @@ CONFIG_KEYS = {
     "params": dict,
     "exclude": list,
     "fail-level": str,
+    "respect-gitignore": bool,
 }
 
 
@@ -49,6 +50,7 @@ class Config(Record):
     params: dict[str, dict] = factory(dict)
     exclude: list[str] = factory(list)
     fail_level: str = "error"
+    respect_gitignore: bool = True
 
     @property
     def root(self) -> Path:
@@ -63,6 +65,7 @@ class Config(Record):
             tuple(sorted(self.severity.items())),
             tuple(str(d) for d in self.rule_dirs),
             repr(sorted(self.params.items())),
+            tuple(sorted((k, tuple(v)) for k, v in self.per_file_ignores.items())),
         )
 
     def ignored_for(self, path: str) -> list[str]:
@@ -73,9 +76,11 @@ class Config(Record):
         except ValueError:
             rel = path
         rel = rel.replace(os.sep, "/")
+        from ..support.pathmatch import matches
+
         out: list[str] = []
-        for pattern, codes in self.per_file_ignores.items():
-            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+        for pattern, codes in self.per_file_ignores.items():  # gitignore semantics, like exclude
+            if matches((pattern,), rel):
                 out.extend(codes)
         return out
 
@@ -131,6 +136,7 @@ def parse(data: dict, path: Path | None) -> Config:
     if level not in SEVERITIES:
         raise ConfigError(where, "fail-level", "应为 error、warning 或 info")
     cfg.fail_level = level
+    cfg.respect_gitignore = data.get("respect-gitignore", True)
     return cfg
 
 

@@ -151,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--stdin-filename", metavar="文件名", help="标准输入的文件名（用于配置查找和报告）")
     c.add_argument("--reports-only", action="store_true", help="跳过不像年度报告的文件，即使它们是直接指定的（pre-commit 用）")
     c.add_argument("--show-settings", action="store_true", help="显示生效的配置及每项的来源，然后退出")
+    c.add_argument("--no-respect-gitignore", action="store_true", help="检查目录时不理会 .gitignore（默认与 git 一样跳过被忽略的文件）")
     c.add_argument("--no-summary", action="store_true", help="不打印汇总行")
     c.add_argument("--quiet", "-q", action="store_true", help="只打印问题，不打印汇总和进度")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="彩色输出（默认 auto）")
@@ -252,9 +253,9 @@ def cmd_check(args) -> int:
 
     def excludes_for(folder: Path):
         if args.isolated:
-            return folder, []
+            return folder, [], not args.no_respect_gitignore
         cfg = R.config_for(str(folder / "x.txt"), opts)
-        return cfg.root, cfg.exclude
+        return cfg.root, cfg.exclude, cfg.respect_gitignore and not args.no_respect_gitignore
 
     try:
         files = R.collect(args.paths or ["."], excludes_for)
@@ -579,10 +580,6 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv or os.environ.get("XXGK_LINT_DEBUG") == "1"
     try:
         args = parse_args(argv)
-        if args.command in ("check", "parse", "lsp"):
-            from ..support.regexcache import install
-
-            install()  # compiled regexes from the last run (start-up time)
         if not args.command:
             raise UsageError("缺少子命令（check、parse、rules、rule、init、lsp）；用 xxgk-lint --help 查看用法")
         code = COMMANDS[args.command](args)

@@ -10,7 +10,6 @@ file + rename) in the file's own encoding, BOM and line endings.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import sys
@@ -22,7 +21,7 @@ from ..support.errors import ConfigError, RuleError
 from ..support.record import Record, factory
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6  # 6: the flag is "not a report" (was "skipped"), and a skipped file keeps its findings
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
 REPORT_SUFFIXES = (".txt", ".md")
 _SEVERITIES = ("error", "warning", "info")
@@ -52,6 +51,7 @@ class FileResult(Record):
     fixed: int = 0
     diff: str = ""
     skipped: bool = False  # found in a folder and not a report at all
+    not_report: bool = False  # does not look like a report (skipped when found in a folder walk)
     cached: bool = False
     fail_level: str = "error"
     _data: bytes | None = None  # the file's bytes, decoded only when a code frame needs the text
@@ -64,31 +64,23 @@ class FileResult(Record):
 # -- discovery --------------------------------------------------------------------------------
 
 
-def _excluded(rel: str, is_dir: bool, patterns: list[str]) -> bool:
-    """gitignore-style: "drafts/" (a folder anywhere), "/old" (anchored), "*.bak.txt", "a/**/b"."""
-    name = rel.rsplit("/", 1)[-1]
-    for pat in patterns:
-        p = pat.strip()
-        if not p or p.startswith("#"):
-            continue
-        dir_only = p.endswith("/")
-        p = p.rstrip("/")
-        if dir_only and not is_dir:
-            continue
-        if p.startswith("/"):
-            if fnmatch.fnmatchcase(rel, p[1:]) or fnmatch.fnmatchcase(rel, p[1:] + "/*"):
-                return True
-        elif "/" in p:
-            if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, "*/" + p):
-                return True
-        elif fnmatch.fnmatchcase(name, p):
-            return True
-    return False
+def _gitignore(folder: str) -> list[str] | None:
+    """The lines of `folder`/.gitignore, if there is one."""
+    try:
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as f:
+            return f.read().splitlines()
+    except OSError:
+        return None
 
 
 def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
     """(path, named explicitly) for every report under `paths`, sorted within each folder.
-    `excludes_for(folder)` gives (root, patterns) of the configuration that governs it."""
+    `excludes_for(folder)` gives (root, patterns, respect_gitignore) of the configuration that
+    governs it. Patterns have gitignore semantics; .gitignore files met on the way are
+    respected, each for the folder it is in and below (as git and Ruff do). A file named
+    explicitly is always checked."""
+    from ..support.pathmatch import matches
+
     out: list[tuple[str, bool]] = []
     for p in paths:
         if p == "-":
@@ -100,23 +92,37 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
                 raise FileNotFoundError(p)
             out.append((p, True))
             continue
-        root, patterns = excludes_for(path.resolve())
+        root, patterns, use_gitignore = excludes_for(path.resolve())
         found = []
+        ignores: dict[str, list] = {}  # folder -> [(base folder, .gitignore lines)] in force there
+
+        def ignored(full: str, folder: str, is_dir: bool) -> bool:
+            if patterns and matches(patterns, _rel(full, root), is_dir):
+                return True
+            return any(matches(lines, _rel(full, Path(base)), is_dir) for base, lines in ignores.get(folder, ()))
+
         for folder, dirs, files in os.walk(path):
+            inherited = ignores.get(folder, [])
+            if use_gitignore:
+                lines = _gitignore(folder)
+                if lines:
+                    inherited = [*inherited, (folder, lines)]
+            ignores[folder] = inherited
             keep = []
             for d in sorted(dirs):
                 if d in SKIP_DIRS or d.startswith("."):
                     continue
                 full = os.path.join(folder, d)
-                if patterns and _excluded(_rel(full, root), True, patterns):
+                if ignored(full, folder, True):
                     continue
+                ignores[full] = inherited
                 keep.append(d)
             dirs[:] = keep
             for f in files:
                 if not f.endswith(REPORT_SUFFIXES):
                     continue
                 full = os.path.join(folder, f)
-                if patterns and _excluded(_rel(full, root), False, patterns):
+                if ignored(full, folder, False):
                     continue
                 found.append(full)
         out.extend((f, False) for f in sorted(found))
@@ -172,7 +178,7 @@ class Cache:
     within the same timestamp tick could not be seen otherwise).
 
     The file is one line of JSON — {"key": …, "files": {path: [content hash, size, mtime,
-    skipped, start, end]}} — and then the findings, one per line as "severity<TAB>its JSON
+    not a report, start, end]}} — and then the findings, one per line as "severity<TAB>its JSON
     after the path", each file's at bytes start:end. JSON output copies those texts, other
     outputs parse them, and only for the files asked about: a warm run over a thousand
     reports decodes a small index, not megabytes of findings.
@@ -185,7 +191,7 @@ class Cache:
 
         self.key = key
         self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{zlib.crc32(key.encode()):08x}.cache"
-        self.entries: dict[str, list] = {}  # path -> [hash, size, mtime, skipped, findings or (start, end)]
+        self.entries: dict[str, list] = {}  # path -> [hash, size, mtime, not a report, findings or (start, end)]
         self.blob = b""
         self.dirty = False
         self._cwd: str | None = None
@@ -243,12 +249,12 @@ class Cache:
             return self._entry(key)
         return None
 
-    def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, findings: list, skipped: bool) -> None:
+    def put(self, path: str, digest: str, st: os.stat_result | None, read_at_ns: int, findings: list, not_report: bool) -> None:
         """`findings`: [severity, JSON after the path] of each."""
         size = mtime = 0
         if st is not None and st.st_mtime_ns < read_at_ns - self.RACY_NS:
             size, mtime = st.st_size, st.st_mtime_ns
-        self.entries[self._key(path)] = [digest, size, mtime, skipped, findings]
+        self.entries[self._key(path)] = [digest, size, mtime, not_report, findings]
         self.dirty = True
 
     def save(self) -> None:
@@ -346,8 +352,10 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
     doc, diags = linter.lint_text(text, name)
     res.internal = list(linter.errors)
     linter.errors.clear()
-    if not explicit and not doc.looks_like_report:
+    res.not_report = not doc.looks_like_report
+    if not explicit and res.not_report:
         res.skipped = True
+        res.diags = diags  # kept for the cache: the same file named explicitly shows them
         return res
     if (opts.fix or opts.diff) and any(d.fix for d in diags):
         from ..reporting.fixes import fix_text
@@ -427,7 +435,7 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
                 st = None
             hit = cache.get_by_stat(path, st) if st is not None else None
             if hit is not None:
-                results[i] = _cached_result(path, cfg, hit)
+                results[i] = _cached_result(path, cfg, hit, explicit)
                 done += 1
                 if progress:
                     progress(done, len(files))
@@ -452,7 +460,7 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
             # and looks up (a cache is not sent to them), they lint.
             todo = []
             for i, (path, explicit, data, opts_, cfg, cache), _cache, st in misses:
-                res, data, seen = _prepare(path, data, cfg, cache)
+                res, data, seen = _prepare(path, data, cfg, cache, explicit)
                 if res is not None:
                     res._seen = seen
                     finished(i, res, cache, st)
@@ -472,7 +480,7 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
     return [r for r in results if r is not None]
 
 
-def _prepare(path: str, data: bytes | None, cfg, cache: Cache | None):
+def _prepare(path: str, data: bytes | None, cfg, cache: Cache | None, explicit: bool):
     """Read the file (unless `data` is given), hash it and look its content up in the cache.
     Returns (a result if done: unreadable or known, the bytes, (hash, when it was read))."""
     read_at = time.time_ns()
@@ -487,7 +495,7 @@ def _prepare(path: str, data: bytes | None, cfg, cache: Cache | None):
         digest = hashlib.sha256(data).hexdigest()
         hit = cache.get(path, digest)
         if hit is not None:  # touched, not changed: the cache gets the new mtime (see _store)
-            res = _cached_result(path, cfg, hit)
+            res = _cached_result(path, cfg, hit, explicit)
             res._data = data
             return res, data, (digest, read_at)
     return None, data, (digest, read_at)
@@ -499,7 +507,7 @@ def _check(args) -> FileResult:
     --debug: never a traceback on the screen, never the exit code of findings."""
     path, explicit, data, opts, cfg, cache = args
     try:
-        res, data, seen = _prepare(path, data, cfg, cache)
+        res, data, seen = _prepare(path, data, cfg, cache, explicit)
         if res is None:
             res = lint_one(path, explicit, data, opts, cfg)
     except (ConfigError, RuleError):
@@ -534,11 +542,14 @@ def _store(results, i, res: FileResult, cache: Cache | None, st) -> None:
     if cache is not None and res.error is None and not res.internal:
         digest, read_at = res._seen
         findings = res._cached if res._cached is not None else [[d.severity, d.json_tail()] for d in res.diags]
-        cache.put(res.path, digest, st, read_at, findings, res.skipped)
+        cache.put(res.path, digest, st, read_at, findings, res.not_report)
 
 
-def _cached_result(path: str, cfg, entry: list) -> FileResult:
-    r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=entry[3])
+def _cached_result(path: str, cfg, entry: list, explicit: bool) -> FileResult:
+    """A result from the cache. The cache records whether the file looks like a report, not
+    whether it was skipped: skipping depends on how the file was found (a folder walk or by
+    name), which a later run may do differently."""
+    r = FileResult(path=path, fail_level=cfg.fail_level, cached=True, skipped=entry[3] and not explicit, not_report=entry[3])
     r._cached = entry[4]
     return r
 

@@ -133,9 +133,6 @@ def _spawn(fn: Callable, items: list, siblings: list[_Worker]) -> _Worker:
                 os.close(s.results)
             _serve(fn, items, task_r, result_w)
             code = 0
-            from ..support import regexcache
-
-            regexcache.save()  # the patterns only workers compiled (os._exit skips atexit)
         except BaseException:  # Ctrl-C, a broken pipe: the parent reports what matters
             pass
         finally:

@@ -243,7 +243,10 @@ def _cut(tokens, kinds, groups, check, target, limit: int, budget: list[int]) ->
             dead.add(state)
         return reached
 
-    walk(0, 0)
+    try:
+        walk(0, 0)
+    finally:
+        del walk  # a recursive closure refers to itself: break the cycle (the collector is paused)
     return out
 
 

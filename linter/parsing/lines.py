@@ -11,9 +11,6 @@ whole lint of a report has 5 ms). tests/test_grammar.py checks that both agree.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from ..model.line import Line
 from ..support.resources import grammar_dir
 

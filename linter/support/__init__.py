@@ -4,8 +4,9 @@ of the stations above it.
 In: nothing of the project (paths, patterns, objects to cache). Out: helpers.
 Each module's first docstring line says what it buys and what it costs:
 - record: plain slotted data classes (start-up: no `dataclasses`);
-- diskcache, regexcache: the rule set, templates, grammar terminals and compiled regexes kept
-  between runs in the user cache folder (start-up);
+- diskcache: the rule set, templates and grammar terminals kept between runs in the user
+  cache folder (start-up);
+- pathmatch: gitignore-style path patterns (pathspec), compiled once;
 - gcpause: the cyclic collector paused during a build and lint (linear time on big inputs);
 - toml, resources, errors, regexes: lazy TOML reading, the data folders, the user-caused
   errors (exit 2), the safety check of rule packs' regexes.

@@ -19,6 +19,7 @@ import {
     TransportKind,
 } from 'vscode-languageclient/node';
 import { DiscoveryResult, findServer, notFoundMessage, ServerCommand } from './discovery';
+import { FIX_ALL_COMMAND, fixAllArguments } from './fixAll';
 import { LanguageModeSwitcher } from './languageMode';
 import { nodeDeps } from './nodeDeps';
 import { activeInterpreter, onInterpreterChanged } from './pythonExtension';
@@ -250,6 +251,23 @@ async function start(): Promise<void> {
                                 ' / The xxgk-lint server crashed 5 times in 3 minutes and will not be restarted; run "Restart Server" after fixing it.',
                         };
                 }
+            },
+        },
+        middleware: {
+            // vscode-languageclient registers the server's commands as VS Code commands; run from
+            // the command palette, `xxgk-lint.fixAll` gets no arguments: fix the active editor.
+            executeCommand: async (command, args, next) => {
+                if (command !== FIX_ALL_COMMAND) {
+                    return next(command, args);
+                }
+                const editor = vscode.window.activeTextEditor;
+                const active = editor ? { uri: editor.document.uri.toString(), version: editor.document.version } : undefined;
+                const fixArgs = fixAllArguments(args, active);
+                if (!fixArgs) {
+                    void vscode.window.showInformationMessage('xxgk-lint：请先打开一份报告，再运行“修复所有可自动修复的问题”。');
+                    return undefined;
+                }
+                return next(command, fixArgs);
             },
         },
         initializationFailedHandler: (error) => {

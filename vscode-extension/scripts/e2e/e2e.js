@@ -229,7 +229,7 @@ async function realChecks(page, check, out) {
         /* reported below */
     }
     log('quick fix menu:', JSON.stringify(actionTitles));
-    const fixTitle = '改为官方标题“总体情况”(XG102)';
+    const fixTitle = '改为官方标题“总体情况”（XG102）';
     check(actionTitles.some((t) => t.includes(fixTitle)), `quick fix menu offers "${fixTitle}"`);
     check(actionTitles.some((t) => t.includes('在本行停用 XG102')), 'quick fix menu offers "在本行停用 XG102"');
     await page.screenshot({ path: shot('quickfix-menu') });
