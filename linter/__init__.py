@@ -3,4 +3,4 @@
 Data flows one way: text → grammar (grammar/*.lark) → Document model → rules → diagnostics.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
