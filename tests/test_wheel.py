@@ -58,3 +58,20 @@ def test_wheel_installs_and_lints(tmp_path):
         capture_output=True, cwd=work, text=True, check=True,
     ).stdout.strip()
     assert page.startswith("file://") and "site-packages" in page and page.endswith("/docs/rules/XG201.html")
+    # beside PyPI's own `lsp` package (it used to overwrite our lsp/__init__.py): both work
+    other = subprocess.run([str(py), "-m", "pip", "install", "-q", "lsp==0.1.1"], capture_output=True, text=True, timeout=600)
+    if other.returncode != 0:
+        pytest.skip(f"PyPI's lsp package could not be installed: {other.stderr.strip()[-200:]}")
+    again = subprocess.run(
+        [str(bindir / "xxgk-lint"), "check", "--isolated", "--format", "json", str(report)],
+        capture_output=True, cwd=work, timeout=120, env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert again.returncode == 1 and json.loads(again.stdout) == found
+    both = subprocess.run(
+        [str(py), "-c", "import lsp, xxgk_lint.lsp.server as ours; print(lsp.__file__); print(ours.__file__)"],
+        capture_output=True, cwd=work, text=True, check=True,
+    ).stdout.split()
+    assert "xxgk_lint" not in both[0] and both[1].endswith("xxgk_lint/lsp/server.py")
+    installed = subprocess.run([str(py), "-m", "pip", "show", "-f", "xxgk-lint"], capture_output=True, text=True, check=True).stdout
+    files = [line.strip() for line in installed.splitlines() if line.startswith("  ")]
+    assert files and not [f for f in files if f.startswith(("linter/", "lsp/", "grammar/", "rules/"))]
