@@ -82,6 +82,31 @@ def line_regex():
 
 _kinds: dict[str, str] = {}  # line text -> kind: the editor re-lints mostly unchanged lines
 
+# Tables drawn with box-drawing characters (text browsers, copies of web pages) and ASCII
+# grids ("+----+", "|"): vertical rules and junctions read as the cell separator "|", a rule
+# line of the drawing as a Markdown rule. Character for character, so every column stays
+# where it is in the source.
+_BOX_VERTICAL = "│┃║╎╏┆┇┊┋"
+_BOX_JUNCTION = "┌┐└┘├┤┬┴┼┏┓┗┛┣┫┳┻╋╔╗╚╝╠╣╦╩╬╒╓╕╖╘╙╛╜╞╟╡╢╤╥╧╨╪╫┍┎┑┒┕┖┙┚┝┞┟┠┡┢┥┦┧┨┩┪┭┮┯┰┱┲┵┶┷┸┹┺┽┾┿╀╁╂╃╄╅╆╇╈╉╊╭╮╯╰"
+_BOX_HORIZONTAL = "─━═╌╍┄┅┈┉"
+_BOX_CHARS = frozenset(_BOX_VERTICAL + _BOX_JUNCTION + _BOX_HORIZONTAL)
+_TO_PIPES = str.maketrans({**{c: "|" for c in _BOX_VERTICAL + _BOX_JUNCTION}, **{c: "-" for c in _BOX_HORIZONTAL}})
+_RULE_CHARS = frozenset("|-+=: \t")
+
+
+def redrawn(text: str) -> str:
+    """A line of a drawn or tab-separated table as the pipe row (or rule) it stands for;
+    any other line unchanged. Same length: positions are untouched."""
+    if "\t" in text and text.strip("\t ") and "|" not in text:
+        # cells copied from Word or a spreadsheet: two fields or more between tabs
+        if sum(1 for f in text.split("\t") if f.strip()) >= 2:
+            text = text[: len(text) - len(text.lstrip("\t "))] + text.lstrip("\t ").replace("\t", "|")
+    if not _BOX_CHARS.isdisjoint(text):
+        text = text.translate(_TO_PIPES)
+    if "-" in text and ("+" in text or "|" in text) and _RULE_CHARS.issuperset(text) and text.count("-") >= 3:
+        text = "-" * len(text)  # the drawing's rule line: "+----+----+", "├────┼────┤"
+    return text
+
 
 def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """Classify `pieces` (text without "\\n", physical line, start column) into Lines."""
@@ -92,6 +117,8 @@ def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     out: list[Line] = []
     append = out.append
     for text, lineno, col in pieces:
+        if "\t" in text or not _BOX_CHARS.isdisjoint(text) or text[:1] == "+":
+            text = redrawn(text)
         kind = kinds.get(text)
         if kind is None:
             m = match(text + "\n")
@@ -104,5 +131,6 @@ def classify_with_lark(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """The same classification by Lark's own lexer (the reference the tests compare with)."""
     if not pieces:
         return []
+    pieces = [(redrawn(text), ln, col) for text, ln, col in pieces]
     joined = "\n".join(p[0] for p in pieces) + "\n"
     return [Line(tok.type, text, ln, col) for tok, (text, ln, col) in zip(grammar().lex(joined), pieces)]

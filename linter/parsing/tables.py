@@ -35,6 +35,7 @@ class Frag(Record):
     line: int
     start: int  # 0-based columns on the physical line
     end: int
+    cell: int = -1  # which cell of a pipe row it is in (-1: not in a pipe row)
 
 
 class Tok(Record):
@@ -138,7 +139,7 @@ def _pipe_events(text: str, ln: int, col: int) -> list[tuple]:
         parts = parts[1:]
         if text.rstrip().endswith("|"):
             parts = parts[:-1]
-    cells: list[tuple[str, int, int]] = []  # stripped text, start, end (0-based on line)
+    cells: list[tuple[str, int, int]] = []  # stripped text, start, end (0-based on line); one per cell
     marker = False
     seen = False
     for i, (piece, start) in enumerate(parts):
@@ -153,16 +154,15 @@ def _pipe_events(text: str, ln: int, col: int) -> list[tuple]:
             marker = True  # "0 | |", "|||": an empty cell outside Markdown ends a row
     events: list[tuple] = []
     if markdown:
-        frags = [c for c in cells if c[0] and not is_number_token(c[0])]
-        nums = [c for c in cells if not c[0] or is_number_token(c[0])]
         # A Markdown row's empty cells count as blank cells only after its first number.
         first_num = next((k for k, c in enumerate(cells) if c[0] and is_number_token(c[0])), None)
         if first_num is None:
-            for f in frags:
-                events.append(("frag", Frag(f[0], ln, f[1], f[2])))
+            for k, f in enumerate(cells):
+                if f[0] and not is_number_token(f[0]):
+                    events.append(("frag", Frag(f[0], ln, f[1], f[2], k)))
             return events
         toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first_num:] if not c[0] or is_number_token(c[0])]
-        own_frags = [c for c in cells[:first_num] if c[0]]
+        own_frags = [(*c, k) for k, c in enumerate(cells[:first_num]) if c[0]]
         events.append(("hard", _labelled_row(toks, own_frags, ln)))
         return events
     nums = [c for c in cells if is_number_token(c[0])]
@@ -184,7 +184,7 @@ def _pipe_events(text: str, ln: int, col: int) -> list[tuple]:
 def _labelled_row(toks: list[Tok], label_cells: list[tuple[str, int, int]], ln: int) -> RawRow:
     """A row whose label cells precede its numbers: the last one is its own label, earlier
     ones are group labels (`三、本年度办理结果 | (一)予以公开 | 0 | …`)."""
-    frags = [Frag(c[0], ln, c[1], c[2]) for c in label_cells if c[0]]
+    frags = [Frag(c[0], ln, c[1], c[2], *c[3:]) for c in label_cells if c[0]]
     if not frags:
         return RawRow(toks)
     return RawRow(toks, own=frags[-1], lead=frags[:-1])
@@ -312,6 +312,22 @@ def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
     post = [labels.core(f.text) for f in raw.post[:2]]
     if own_core:
         candidates.append((own_core, 1.0))
+        # A cell wrapped over lines (a drawn table, a PDF column): its pieces start in the same
+        # column on the lines that follow, with other columns' pieces between them.
+        own = raw.own
+        column = [
+            f for f in raw.post[:24]
+            if f.line > own.line and (f.cell == own.cell if own.cell >= 0 else f.start == own.start)
+        ]
+        if column:
+            run, last = [], raw.own.line
+            for f in column:
+                if f.line != last + 1:
+                    break
+                run.append(labels.core(f.text))
+                last = f.line
+            if run:
+                candidates.append((own_core + "".join(run), 0.97))
     pre_join = "".join(pre[-2:])
     post_join = "".join(post[:1])
     if pre_join:
@@ -582,10 +598,14 @@ def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furni
         m.label_state, m.score = "exact", 1.0
         return
     own = max(labels.similarity(own_core, c) for c in cores[j])
-    context = _best_likeness(_label_candidates(RawRow(raw.toks, own=raw.own, pre=raw.pre, post=raw.post)), cores[j])
+    candidates = _label_candidates(RawRow(raw.toks, own=raw.own, pre=raw.pre, post=raw.post))
+    context = _best_likeness(candidates, cores[j])
     m.score = max(own, context)
-    # A piece of a label wrapped over lines reads better together with its neighbours.
-    m.label_state = "wrapped" if context > own + 0.02 else "differs"
+    # A piece of a label wrapped over lines reads better together with its neighbours; joined
+    # with them into the official label word for word, it is a wrap however close the piece
+    # alone came (a cell of a drawn table wrapped after "3.危及“三安全一").
+    joined_exact = any(weight >= 0.9 and text != own_core and text in cores[j] for text, weight in candidates)
+    m.label_state = "wrapped" if joined_exact or context > own + 0.02 else "differs"
 
 
 def _raw_span(raw: RawRow) -> Span:
