@@ -30,6 +30,11 @@ _TRANSLATE = str.maketrans(
         "\u3000": None,
         "\t": None,
         "\xa0": None,
+        # every other width of space a conversion leaves (en/em/thin/figure spaces, zero width)
+        **{chr(c): None for c in range(0x2000, 0x200C)},
+        "\u202f": None,
+        "\u205f": None,
+        "\ufeff": None,
         "\r": None,
         "\f": None,
         "|": None,
@@ -64,7 +69,8 @@ def core(text: str) -> str:
     m = _BEFORE_ITEM.match(n)
     if m:
         n = _PREFIX.sub("", n[m.end() :], count=1)
-    return n
+    # inside a label, an enumeration comma and a comma are one mark to a reader (`投诉、举报`)
+    return n.replace("、", ",")
 
 
 _fuzz = None

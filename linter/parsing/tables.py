@@ -531,13 +531,17 @@ def _row_check(table_key: str, ncols: int):
     return None
 
 
-def _run_together(toks: list[Tok], attached: bool) -> bool:
-    """Whether separators were lost: digits glued to the label (a crawl), or a token that
-    cannot be one cell ("000", "023"). A row with its cells properly separated but one cell
-    short is never 're-split' to make up the count: that would be a guess."""
+def _run_together(toks: list[Tok], attached: bool, ncols: int) -> bool:
+    """Whether separators were lost: digits glued to the label (a crawl), a token that cannot
+    be one cell ("000", "023"), or two or more cells short with digits enough for every cell
+    (`…申请数量 13310 1018`, `2000002`: a space after the label, the cells run together). A
+    row with its cells properly separated but one cell short is never 're-split' to make up
+    the count: that would be a guess."""
     if attached:
         return True
-    return any(len(t.text) > 1 and t.text[0] == "0" and t.text[1:2].isdigit() for t in toks)
+    if any(len(t.text) > 1 and t.text[0] == "0" and t.text[1:2].isdigit() for t in toks):
+        return True
+    return len(toks) <= ncols - 2 and sum(len(t.text.lstrip("-")) for t in toks) >= ncols
 
 
 def _fill(
@@ -560,7 +564,7 @@ def _fill(
         return cells, "ok", ""
     if len(texts) > ncols:
         return None, "extra_cells", ""
-    if not needs_split(texts, ncols) or not _run_together(toks, attached):
+    if not needs_split(texts, ncols) or not _run_together(toks, attached, ncols):
         return None, "missing_cells", ""
     check = _row_check(table_key, ncols)
     sols = split_candidates(texts, kinds, limit=2)  # only whether the split is unique matters

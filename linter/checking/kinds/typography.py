@@ -26,7 +26,8 @@ _CLOSE_OF = {"》": "》", "〉": "〉", ")": ")", "）": ")", "”": "”", "�
 _OPENERS = set(_PAIRS)
 _BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSE_OF)) + "]")
 _COMMENT = re.compile(r"<!--.*?-->")
-_UNCLOSED_HEADING = re.compile(r"^([ \t\u3000\u00a0\f\v]*)([（(])([ \t]*)([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十）)])")
+# (the closing bracket may follow after spaces of any width: "（七 ）总计" is closed)
+_UNCLOSED_HEADING = re.compile(r"^([ \t\u3000\u00a0\f\v]*)([（(])([ \t]*)([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十]|[\s\u200b]*[）)])")
 
 
 class BracketsCheck(Checker):

@@ -1,0 +1,91 @@
+"""Realistic variations of a report's table text read the same (issue: generalise by
+construction). Each family is applied to the project's own examples: spaces of every width
+inside row labels, a space between a label and digits run together, an enumeration comma
+written as a comma. The cells must equal the unperturbed reading, and no new error or
+warning may appear except the one that names what the variation did."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from xxgk_lint.linter.checking.engine import Linter
+from xxgk_lint.linter.parsing.builder import build
+
+from .conftest import EXAMPLES
+
+CLEAN = (EXAMPLES / "clean.txt").read_text(encoding="utf-8")
+SPACES = [" ", "  ", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200b"]
+# table 三's rows of clean.txt: a label, white space, then seven numbers
+ROW = re.compile(r"^(?P<label>[一二三四五六七（(0-9][^\n]*?[^\s\d])(?P<gap>\s{2,})(?P<nums>\d+(?:\s+\d+){6})$", re.M)
+
+
+@pytest.fixture(scope="module")
+def linter():
+    return Linter()
+
+
+def cells(text: str) -> dict:
+    doc = build(text, "r.txt")
+    return {(k, r, c): (cell.value, cell.status) for k, t in doc.tables.items() if t for (r, c), cell in t.cells.items()}
+
+
+def findings(linter, text: str) -> list[tuple[str, str]]:
+    return sorted((d.rule, d.severity) for d in linter.lint_text(text, "r.txt")[1] if d.severity != "info")
+
+
+BASE_CELLS = cells(CLEAN)
+
+
+def test_the_rows_are_found():
+    assert len(ROW.findall(CLEAN)) >= 20
+
+
+@pytest.mark.parametrize("space", SPACES, ids=lambda s: f"U+{ord(s[0]):04X}x{len(s)}")
+def test_a_space_inside_row_labels(space, linter):
+    def spaced(m):
+        label = m.group("label")
+        k = len(label) // 2
+        return label[:k] + space + label[k:] + m.group("gap") + m.group("nums")
+
+    text = ROW.sub(spaced, CLEAN)
+    assert text != CLEAN
+    assert cells(text) == BASE_CELLS
+    assert findings(linter, text) == findings(linter, CLEAN) == []
+
+
+def test_single_digits_run_together_after_a_label_are_split(linter):
+    # every row whose seven cells are single digits, written `label 0000000`
+    def glued(m):
+        nums = m.group("nums").split()
+        return m.group("label") + " " + "".join(nums) if all(len(n) == 1 for n in nums) else m.group(0)
+
+    text = ROW.sub(glued, CLEAN)
+    assert text != CLEAN
+    assert cells(text) == {k: (v[0], v[1]) for k, v in BASE_CELLS.items()}
+    assert not [f for f in findings(linter, text) if f[1] == "error"]
+
+
+def test_multi_digit_cells_run_together_after_a_label_are_not_called_missing(linter):
+    row = "一、本年新收政府信息公开申请数量          13       3          1          0              1              0      18"
+    assert row in CLEAN
+    text = CLEAN.replace(row, "一、本年新收政府信息公开申请数量 13310 1018")
+    found = {f[0] for f in findings(linter, text)}
+    assert "XG301" not in found and "XG303" in found  # run together, not "a cell is missing"
+
+
+def test_a_row_one_cell_short_is_still_missing_a_cell(linter):
+    row = "二、上年结转政府信息公开申请数量          2        0          0          0              0              0      2"
+    assert row in CLEAN
+    text = CLEAN.replace(row, "二、上年结转政府信息公开申请数量          2        0          0          0              0      2")
+    assert "XG301" in {f[0] for f in findings(linter, text)}
+
+
+def test_an_enumeration_comma_written_as_a_comma(linter):
+    assert "逾期不补正、行政机关" in CLEAN
+    for comma in (",", "，"):
+        text = CLEAN.replace("逾期不补正、行政机关", f"逾期不补正{comma}行政机关").replace("缴纳费用、行政机关", f"缴纳费用{comma}行政机关")
+        assert text != CLEAN
+        assert cells(text) == BASE_CELLS
+        assert findings(linter, text) == []
