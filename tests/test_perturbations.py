@@ -89,3 +89,25 @@ def test_an_enumeration_comma_written_as_a_comma(linter):
         assert text != CLEAN
         assert cells(text) == BASE_CELLS
         assert findings(linter, text) == []
+
+
+CLEAN_MD = (EXAMPLES / "clean.md").read_text(encoding="utf-8")
+WRAPS = [
+    ("plain", r"\1\n\2"),
+    ("indented", r"\1\n    \2"),
+    ("full-width indent", "\\1\n\u3000\u3000\\2"),
+    ("page number between", r"\1\n\n- 2 -\n\n\2"),
+    ("form feed and page", r"\1\n\f第 2 页\n\2"),
+]
+BRACKETS = [r"(《[^》\n]{4})([^》\n]{2,}》)", r"(“[^”\n]{2})([^”\n]{2,}”)", r"(（[^）\n]{3})([^）\n]{2,}）)", r"(〔[^〕\n]{2})([^〕\n]{1,}〕)"]
+
+
+@pytest.mark.parametrize("name, wrap", WRAPS, ids=[w[0] for w in WRAPS])
+@pytest.mark.parametrize("source", ["txt", "md"])
+def test_a_line_wrapped_inside_brackets_is_joined_again(name, wrap, source, linter):
+    base = CLEAN if source == "txt" else CLEAN_MD
+    text = base
+    for rx in BRACKETS:
+        text = re.sub(rx, wrap, text, count=3)
+    assert text.count("\n") > base.count("\n") + 4
+    assert findings(linter, text) == findings(linter, base) == []

@@ -333,6 +333,51 @@ def _paragraphs(doc: Document) -> None:
         s.paragraphs = _collect(body, s.number, s)
 
 
+_PAIRS = {"《": "》", "〈": "〉", "（": "）", "(": ")", "“": "”", "〔": "〕", "【": "】", "「": "」"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def _closes_wrap(previous: str, text: str) -> bool:
+    """Whether `previous` ends inside open brackets (the innermost opened in its last 60
+    characters) that `text` — the line and the few after it — closes within 150 characters:
+    a line wrapped inside 《…》, “…”, （…）, however the brackets nest across the wraps."""
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(previous):
+        if ch in _PAIRS and not (ch == "“" and stack and stack[-1][0] == "“"):
+            stack.append((ch, i))
+        elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
+            stack.pop()
+    if not stack or len(previous.rstrip()) - stack[-1][1] > 60:
+        return False
+    depth = len(stack)
+    opened: list[str] = []
+    for ch in text[:150]:
+        if ch in _PAIRS and not (ch == "“" and opened and opened[-1] == "“"):
+            opened.append(ch)
+        elif ch in _CLOSERS:
+            if opened:
+                if opened[-1] == _CLOSERS[ch]:
+                    opened.pop()
+                continue
+            return stack[depth - 1][0] == _CLOSERS[ch]  # closes one that `previous` opened
+    return False
+
+
+def _following_text(lines: list[Line], k: int, count: int = 2) -> str:
+    """The stripped text of the next `count` text lines after lines[k] (blank lines and page
+    numbers skipped; a table or heading ends the look)."""
+    out: list[str] = []
+    for line in lines[k + 1 : k + 8]:
+        if line.kind in (L.BLANK, L.PAGE_NUMBER, L.COMMENT):
+            continue
+        if line.kind in (L.PIPE_ROW, L.MD_RULE, L.NUMBER_LINE, L.SECTION_HEADING, L.MD_HEADING):
+            break
+        out.append(line.text.strip())
+        if len(out) == count:
+            break
+    return "".join(out)
+
+
 def _collect(lines: list[Line], number: int | None, section: Section | None) -> list[Paragraph]:
     paras: list[Paragraph] = []
     buf: list[Line] = []
@@ -358,7 +403,7 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
         buf.clear()
 
     blank_run = 0
-    for line in lines:
+    for k, line in enumerate(lines):
         kind = line.kind
         if kind in (L.BLANK, L.PAGE_NUMBER, L.COMMENT):
             blank_run += 1 if kind == L.BLANK else 0
@@ -401,6 +446,14 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
             buf.append(line)
             continue
         indent = len(text) - len(text.lstrip())
+        if buf and kind not in (L.SECTION_HEADING, L.MD_HEADING, L.META_LINE) and _closes_wrap(
+            "".join(b.text.strip() for b in buf[-4:]), stripped + _following_text(lines, k)
+        ):
+            # a conversion wrapped the line inside 《…》, “…”, （…）: whatever the indent, blank
+            # lines or page number between, the text goes on where the bracket closes
+            buf.append(line)
+            blank_run = 0
+            continue
         starts_new = (
             not buf
             or kind in (L.SECTION_HEADING, L.ITEM_LINE, L.META_LINE, L.MD_HEADING)
