@@ -111,3 +111,28 @@ def test_a_line_wrapped_inside_brackets_is_joined_again(name, wrap, source, lint
         text = re.sub(rx, wrap, text, count=3)
     assert text.count("\n") > base.count("\n") + 4
     assert findings(linter, text) == findings(linter, base) == []
+
+
+NORMATIVE = "行政规范性文件    2               1               9"
+
+
+@pytest.mark.parametrize("note", ["（其中修订 2 件）", "(含自然失效3件)", " （其中规章1件）"])
+@pytest.mark.parametrize("source", ["txt", "md"])
+def test_a_note_after_a_cells_number_keeps_the_row_and_is_reported(note, source, linter):
+    if source == "txt":
+        assert NORMATIVE in CLEAN
+        text, base = CLEAN.replace(NORMATIVE, NORMATIVE + note), CLEAN
+    else:
+        row = "| 行政规范性文件 | 2 | 1 | 9 |"
+        assert row in CLEAN_MD
+        text, base = CLEAN_MD.replace(row, f"| 行政规范性文件 | 2 | 1 | 9{note} |"), CLEAN_MD
+    got = {k: v[0] for k, v in cells(text).items()}
+    assert got == {k: v[0] for k, v in cells(base).items()}  # every value, the noted 9 included
+    assert [f[0] for f in findings(linter, text)] == ["XG313"]
+
+
+@pytest.mark.parametrize("slash", ["/", "／", "—", "无"])
+def test_a_slash_cell_is_reported_not_passed_over(slash, linter):
+    text = CLEAN.replace(NORMATIVE, NORMATIVE.replace("  1  ", f"  {slash}  "))
+    assert text != CLEAN
+    assert "XG312" in [f[0] for f in findings(linter, text)]

@@ -86,7 +86,7 @@ class Cell(Record):
     value: float | int | None  # None when blank, "/" or text
     raw: str
     span: Span
-    status: str = "ok"  # ok | blank | slash | text | negative | decimal
+    status: str = "ok"  # ok | blank | slash | text | negative | decimal | annotated (a number and a note)
     inferred: bool = False  # split out of run-together digits
 
 

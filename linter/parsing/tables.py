@@ -19,7 +19,7 @@ from . import lines as L
 from .cells import ColumnKind, is_number_token, needs_split, parse_value, split_candidates, sum_check
 from ..model.line import Line
 from ..model.document import Cell, RowMatch, Table
-from ..support.record import Record, factory
+from ..support.record import Record, factory, replace
 from ..reading.source import Source, Span
 from ..model.templates import RowTemplate, TableTemplate
 
@@ -45,6 +45,12 @@ class Tok(Record):
     line: int
     start: int
     end: int
+    note: str = ""  # a note written after the number in its cell: `22（其中修订 16 件）`
+
+
+# A note in brackets right after a cell's number (`22（其中修订 16 件）`, `55(含自然失效29件)`):
+# the number is the cell, the note is reported (XG313) and read no further.
+_NOTE = re.compile(r"(?<=\d)[ \u3000]?[（(][^（）()\n|]{1,30}[）)]")
 
 
 class RawRow(Record):
@@ -80,6 +86,26 @@ def _split_tail(text: str) -> tuple[str, str, int, bool]:
     return label, tail, i, attached
 
 
+def _noted(events: list[tuple], text: str, col: int) -> list[tuple]:
+    """The events of a line read with its cells' notes blanked out, each number that had a
+    note given it back (a label's own brackets, `（二）部分公开`, are never notes: no digit
+    before them)."""
+    notes = {col + m.start(): m.group() for m in _NOTE.finditer(text)}
+
+    def give(tok: Tok) -> Tok:
+        note = notes.get(tok.end)
+        return replace(tok, note=note) if note else tok
+
+    out = []
+    for ev, item in events:
+        if ev == "soft":
+            item = give(item)
+        elif ev == "hard":
+            item = replace(item, toks=[give(t) for t in item.toks])
+        out.append((ev, item))
+    return out
+
+
 def _tokens(text: str, offset: int, line: int) -> list[Tok]:
     return [Tok(m.group(), line, offset + m.start(), offset + m.end()) for m in _WS.finditer(text)]
 
@@ -93,6 +119,8 @@ def _line_events(line: Line) -> list[tuple]:
     kind, text, ln, col = line.kind, line.text, line.lineno, line.col
     if kind in (L.BLANK, L.COMMENT, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING):
         return []
+    if ("（" in text or "(" in text) and _NOTE.search(text):
+        return _noted(_line_events(Line(kind, _NOTE.sub(lambda m: " " * len(m.group()), text), ln, col)), text, col)
     if kind == L.PIPE_ROW:
         return _pipe_events(text, ln, col)
     if kind == L.NUMBER_LINE:
@@ -560,7 +588,10 @@ def _fill(
         cells = []
         for (rk, ck), kind, tok in zip(key_cols, kinds, toks):
             value, status = parse_value(tok.text, kind)
-            cells.append(Cell(rk, ck, value, tok.text, Span(tok.line, tok.start + 1, tok.line, tok.end + 1), status))
+            raw, end = tok.text, tok.end
+            if tok.note and status == "ok":
+                status, raw, end = "annotated", tok.text + tok.note, tok.end + len(tok.note)
+            cells.append(Cell(rk, ck, value, raw, Span(tok.line, tok.start + 1, tok.line, end + 1), status))
         return cells, "ok", ""
     if len(texts) > ncols:
         return None, "extra_cells", ""

@@ -15,6 +15,8 @@ CHECKS = (
     "unknown-row",  # numbers under a label that is no row of the template
     "not-number",  # a cell that is not a non-negative integer (or a decimal amount)
     "blank",  # an empty cell
+    "slash",  # a cell holding "/", "—" or "无" instead of a number
+    "annotated",  # a number with a note in brackets after it (`22（其中修订 16 件）`)
     "no-table",  # a table section whose table could not be read at all
     "unlabelled",  # a row without any label, placed by its position alone
     "label-differs",  # a row label garbled or truncated
@@ -90,8 +92,8 @@ class TableShape(Checker):
                     yield _finding(r.span, table=tname, row=row_name(t, r.key), raw=r.raw)
                 elif what == "label-differs" and r.label_state == "differs":
                     yield _finding(r.span, table=tname, row=row_name(t, r.key), label=r.label, official=rt.label)
-        elif what in ("not-number", "blank"):
-            wanted = ("blank",) if what == "blank" else ("text", "negative", "decimal")
+        elif what in ("not-number", "blank", "slash", "annotated"):
+            wanted = {"blank": ("blank",), "slash": ("slash",), "annotated": ("annotated",)}.get(what, ("text", "negative", "decimal"))
             found = [c for c in t.cells.values() if c.status in wanted]
             for c in sorted(found, key=lambda c: (c.span.line, c.span.column)):
                 if what == "blank":
