@@ -41,7 +41,8 @@ class ColumnKind(Record, frozen=True):
 
 @lru_cache(maxsize=8192)
 def is_number_token(text: str) -> bool:
-    return text == "/" or bool(_LOOSE_NUMBER.match(text))
+    # the marks written for "no number" (parse_value reads them as status "slash")
+    return text in ("/", "／", "—", "－") or bool(_LOOSE_NUMBER.match(text))
 
 
 def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
@@ -55,7 +56,7 @@ def _parse_value(text: str, decimal: bool, signed: bool) -> tuple[float | int | 
     t = text.strip()
     if not t:
         return None, "blank"
-    if t in ("/", "／", "-", "—", "无"):
+    if t in ("/", "／", "-", "—", "－", "无"):
         return None, "slash"
     for u in ("万元", "元", "万", "%"):
         if t.endswith(u):

@@ -24,7 +24,7 @@ from ..reading.source import Source, Span
 from ..model.templates import RowTemplate, TableTemplate
 
 # Characters a numeric tail may hold (digits, separators, signs, units).
-_TAIL_CHARS = "0123456789 .,-+/\t\u3000\u00a0元万%"
+_TAIL_CHARS = "0123456789 .,-+/／—\t\u3000\u00a0元万%"
 _WS = re.compile(r"[^ \t\u3000\u00a0]+")
 
 
