@@ -138,3 +138,35 @@ def test_a_slash_cell_is_reported_not_passed_over(slash, linter):
     assert [f[0] for f in findings(linter, text)] == ["XG312"]
     md = CLEAN_MD.replace("| 行政规范性文件 | 2 | 1 | 9 |", f"| 行政规范性文件 | 2 | {slash} | 9 |")
     assert md != CLEAN_MD and [f[0] for f in findings(linter, md)] == ["XG312"]
+
+
+def _crawl(text: str) -> str:
+    """The report as a crawler delivers it: the title, then the whole body on one line."""
+    lines = text.split("\n")
+    return lines[0] + "\n" + "".join(line.strip() + " " for line in lines[1:]) + "\n"
+
+
+TYPOS = [
+    ("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政法复议、行政诉讼情况"),  # a character too many
+    ("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议行政诉讼情况"),  # one missing
+    ("二、主动公开政府信息情况", "二、主动公开政府信情况"),
+    ("三、收到和处理政府信息公开申请情况", "三、收到和处理政府信息公开申请情祝"),  # a wrong character
+    ("五、存在的主要问题及改进情况", "五、存在的主要问题及改进情"),  # truncated
+    ("六、其他需要报告的事项", "六、其他需报告的事项"),
+]
+
+
+def test_a_crawled_body_reads_the_same(linter):
+    crawl = _crawl(CLEAN)
+    assert crawl.count("\n") == 2
+    assert {k: v[0] for k, v in cells(crawl).items()} == {k: v[0] for k, v in BASE_CELLS.items()}
+    assert findings(linter, crawl) == []
+
+
+@pytest.mark.parametrize("right, wrong", TYPOS, ids=[t[1][:6] for t in TYPOS])
+def test_a_heading_typo_inside_a_crawled_body_keeps_the_heading(right, wrong, linter):
+    crawl = _crawl(CLEAN)
+    text = crawl.replace(right, wrong)
+    assert text != crawl
+    assert {k: v[0] for k, v in cells(text).items()} == {k: v[0] for k, v in BASE_CELLS.items()}
+    assert [f[0] for f in findings(linter, text)] == ["XG102"]  # the title differs: nothing lost

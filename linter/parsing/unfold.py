@@ -75,6 +75,43 @@ def _table_regex() -> re.Pattern:
 
 
 _SUBSECTION = re.compile(f"{_OPEN}[一二三四五六七八九十]{{1,2}}{_CLOSE}")
+_ORDINALS = "一二三四五六"
+# A heading with a typo (`四、政府信息公开行政法复议、…`) is still a heading: for an ordinal
+# the exact titles did not find, the text after `四、` is compared with its titles.
+_HEAD_LIKENESS = 0.85
+
+
+def _heads(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ordinal) of the section headings in a crawled body, in order: the exact
+    titles (any bracket or separator width), then, between them, headings one or two
+    characters off for each ordinal still missing."""
+    heads = [(m.start(), m.end(), m.group(0)[0]) for m in _section_regex().finditer(text)]
+    found = {h[2] for h in heads}
+    missing = [o for o in _ORDINALS if o not in found]
+    if not missing or not heads:
+        return heads
+    from rapidfuzz.fuzz import ratio  # whole-title likeness: a fragment must not win
+
+    from .labels import core
+
+    extra = []
+    for ordinal in missing:
+        k = _ORDINALS.index(ordinal)
+        # between the headings before and after it, when they were found
+        lo = max((h[1] for h in heads if _ORDINALS.index(h[2]) < k), default=0)
+        hi = min((h[0] for h in heads if _ORDINALS.index(h[2]) > k), default=len(text))
+        titles = [t for s in templates.sections() if s.ordinal == ordinal for t in (s.title, *s.variants)]
+        best = None
+        for m in re.finditer(f"{ordinal}[、．.]\\s*", text[lo:hi]):
+            at = lo + m.end()
+            for title in titles:
+                for n in range(max(2, len(title) - 2), len(title) + 4):
+                    score = ratio(core(text[at : at + n]), core(title)) / 100
+                    if score >= _HEAD_LIKENESS and (best is None or score > best[0]):
+                        best = (score, lo + m.start(), at + n)
+        if best is not None:
+            extra.append((best[1], best[2], ordinal))
+    return sorted(heads + extra)
 
 
 def is_crawl_line(text: str) -> bool:
@@ -97,19 +134,19 @@ def is_crawl_line(text: str) -> bool:
 
 def _cuts(text: str) -> list[int]:
     cuts: set[int] = set()
-    heads = list(_section_regex().finditer(text))
-    for i, m in enumerate(heads):
-        cuts.add(m.start())
-        cuts.add(m.end())  # the heading stands on its own line
-        stop = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        number = "一二三四五六".index(m.group(0)[0]) + 1
-        body = text[m.end() : stop]
+    heads = _heads(text)
+    for i, (start, end, ordinal) in enumerate(heads):
+        cuts.add(start)
+        cuts.add(end)  # the heading stands on its own line
+        stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        number = _ORDINALS.index(ordinal) + 1
+        body = text[end:stop]
         if number in (2, 3):
             for t in _table_regex().finditer(body):
-                cuts.add(m.end() + t.start())
+                cuts.add(end + t.start())
         elif number in (1, 5, 6):
             for t in _SUBSECTION.finditer(body):
-                cuts.add(m.end() + t.start())
+                cuts.add(end + t.start())
     cuts.discard(0)
     cuts.discard(len(text))
     return sorted(cuts)
