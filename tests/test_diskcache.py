@@ -9,13 +9,17 @@ from xxgk_lint.linter.support import diskcache
 
 
 def test_cached_builds_once_and_keeps_only_the_newest_files(tmp_path, monkeypatch):
-    monkeypatch.setenv("XXGK_LINT_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setenv("XXGK_LINT_CACHE_DIR", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the signing key's, outside the cache
     monkeypatch.delenv("XXGK_LINT_NO_DISK_CACHE", raising=False)
-    for i in range(12):  # files left by twelve earlier versions
-        old = tmp_path / f"rules-{i:08x}.pickle"
+    for i in range(12):  # files the cache did not write (another version's, or planted): kept
+        old = folder / f"rules-{i:08x}.pickle"
         old.write_bytes(b"x")
         os.utime(old, ns=(i * 10**9, i * 10**9))
-    other = tmp_path / "templates-0000abcd.pickle"
+    foreign = {f.name for f in folder.glob("rules-*.pickle")}
+    other = folder / "templates-0000abcd.pickle"
     other.write_bytes(b"x")
     source = tmp_path / "pack.toml"
     source.write_text("x = 1\n", encoding="utf-8")
@@ -28,11 +32,21 @@ def test_cached_builds_once_and_keeps_only_the_newest_files(tmp_path, monkeypatc
     assert diskcache.cached("rules", [source], build) == {"rules": [1, 2, 3]}
     assert diskcache.cached("rules", [source], build) == {"rules": [1, 2, 3]}
     assert len(builds) == 1  # the second call read the file
-    left = sorted(f.name for f in tmp_path.glob("rules-*.pickle"))
-    assert len(left) == diskcache.KEEP
-    # the newest old ones survive (another install may share the folder); other names untouched
-    assert {f"rules-{i:08x}.pickle" for i in range(12 - diskcache.KEEP + 1, 12)} <= set(left)
-    assert other.exists()
+    def names() -> set[str]:
+        return {f.name for f in folder.glob("rules-*.pickle")}
+
+    written = [next(iter(names() - foreign))]
+    for i in range(12):  # twelve more versions of the input, each a file of the cache's own
+        source.write_text(f"x = {i + 2}\n", encoding="utf-8")
+        os.utime(source, ns=((100 + i) * 10**9, (100 + i) * 10**9))
+        before = names()
+        diskcache.cached("rules", [source], build)
+        (new,) = names() - before
+        written.append(new)
+    # the newest few of its own are kept; files it did not write are never removed
+    assert names() - foreign == set(written[-diskcache.KEEP :])
+    assert foreign <= names() and other.exists()
     source.write_text("x = 2\n", encoding="utf-8")  # an edited input: built again
+    n = len(builds)
     diskcache.cached("rules", [source], build)
-    assert len(builds) == 2
+    assert len(builds) == n + 1

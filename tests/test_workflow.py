@@ -258,12 +258,18 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     again = run("check", "--isolated", "--format", "json", str(folder), cwd=tmp_path)
     assert again[1] == first[1]
     assert _cache_entries(tmp_path)[str(old)][2] == os.stat(old).st_mtime_ns
-    # cache files of an older format, or unused for a month, are removed when the cache is written
+    # cache files the cache wrote itself (its signed MANIFEST lists them) that are unused for a
+    # month are removed when the cache is written; files it did not write never are, whatever
+    # their names (an older format's, a killed run's temporary file, or a repository's own)
     cache_dir = tmp_path / ".xxgk-lint-cache"
-    (cache_dir / "v1-0123abcd.json").write_text("{}", encoding="utf-8")
-    (stale := cache_dir / f"{next(cache_dir.glob('v*.cache')).name[:3]}deadbeef.cache").write_text("x", encoding="utf-8")
-    (recent := cache_dir / f"{stale.name[:3]}cafebabe.cache").write_text("x", encoding="utf-8")
+    ours = set(cache_dir.glob("v*.cache"))
+    run("check", "--isolated", "--select", "XG3", "--format", "json", str(folder), cwd=tmp_path)  # another key
+    (stale,) = set(cache_dir.glob("v*.cache")) - ours
     os.utime(stale, (hour_ago - 40 * 86400, hour_ago - 40 * 86400))
+    (cache_dir / "v1-0123abcd.json").write_text("{}", encoding="utf-8")
+    (recent := cache_dir / f"{stale.name[:3]}cafebabe.cache").write_text("x", encoding="utf-8")
+    (old_foreign := cache_dir / f"{stale.name[:3]}deadbeef.cache").write_text("x", encoding="utf-8")
+    os.utime(old_foreign, (hour_ago - 40 * 86400, hour_ago - 40 * 86400))
     (left_over := cache_dir / ".v5-0badcafe.cache.123.tmp").write_text("x", encoding="utf-8")  # a killed run's
     os.utime(left_over, (hour_ago - 60, hour_ago - 60))
     (writing := cache_dir / ".v5-0badcafe.cache.456.tmp").write_text("x", encoding="utf-8")  # another run's, now
@@ -275,8 +281,9 @@ def test_cache_trusts_size_and_mtime_only_of_files_older_than_their_reading(tmp_
     source_line = fresh.read_text(encoding="utf-8").split("\n")[finding["line"] - 1]
     code, out, _ = run("check", "--isolated", str(fresh), cwd=tmp_path)
     assert code == 1 and f"{finding['line']} | {source_line}" in out
-    assert recent.exists() and not stale.exists() and not (cache_dir / "v1-0123abcd.json").exists()
-    assert writing.exists() and not left_over.exists()
+    assert not stale.exists() and ours <= set(cache_dir.glob("v*.cache"))
+    assert recent.exists() and old_foreign.exists() and (cache_dir / "v1-0123abcd.json").exists()
+    assert writing.exists() and left_over.exists()
 
 
 def test_a_damaged_result_cache_is_linted_again(tmp_path):

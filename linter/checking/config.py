@@ -12,6 +12,15 @@ Keys (all optional):
   exclude = ["drafts/", "*.bak.txt"]       paths to skip when walking folders (gitignore syntax)
   respect-gitignore = true         skip what .gitignore files ignore when walking folders
   fail-level = "error"             lowest severity that makes `check` exit 1
+
+rule-dirs are code the linter runs (patterns, equations), and a configuration file may come
+with a repository someone else made: each must resolve (symbolic links included) to a folder
+inside the folder of the configuration file that names it — for editor settings without a
+file, the working folder — and at most MAX_RULE_FILES *.toml right inside it, each a regular
+file inside too; anything else is a ConfigError (one line, exit 2). Only "the user's own
+configuration" may allow more, and that is the environment, which a repository cannot set:
+XXGK_LINT_ALLOW_RULE_DIRS, a list of folders separated by os.pathsep (":" on POSIX, ";" on
+Windows), adds each of them and everything below as allowed.
 """
 
 from __future__ import annotations
@@ -123,10 +132,7 @@ def parse(data: dict, path: Path | None) -> Config:
     for d in data.get("rule-dirs", []):
         if not isinstance(d, str):
             raise ConfigError(where, "rule-dirs", "应为目录路径列表")
-        p = (base / d).resolve()
-        if not p.is_dir():
-            raise ConfigError(where, "rule-dirs", f"规则目录不存在：{p}")
-        cfg.rule_dirs.append(p)
+        cfg.rule_dirs.append(_rule_dir(where, base, d))
     for code, params in data.get("params", {}).items():
         if not isinstance(params, dict):
             raise ConfigError(where, f"params.{code}", "应为参数表")
@@ -138,6 +144,71 @@ def parse(data: dict, path: Path | None) -> Config:
     cfg.fail_level = level
     cfg.respect_gitignore = data.get("respect-gitignore", True)
     return cfg
+
+
+MAX_RULE_FILES = 200  # *.toml per rule folder: more is not a rule folder (or a mistake)
+ALLOW_ENV = "XXGK_LINT_ALLOW_RULE_DIRS"
+
+
+def _shown(p) -> str:
+    """A path for a one-line message (a name with a line break or control character quoted)."""
+    s = str(p)
+    return s if s.isprintable() else repr(s)
+
+
+def allowed_roots(base: Path) -> list[Path]:
+    """Where rule folders may be: the folder of the configuration file that names them (and
+    below), and the folders the user's own environment adds (XXGK_LINT_ALLOW_RULE_DIRS)."""
+    roots = [base.resolve()]
+    for extra in os.environ.get(ALLOW_ENV, "").split(os.pathsep):
+        if extra and "\0" not in extra:
+            try:
+                roots.append(Path(extra).expanduser().resolve())
+            except (OSError, RuntimeError, ValueError):
+                pass
+    return roots
+
+
+def _rule_dir(where, base: Path, d: str) -> Path:
+    """A `rule-dirs` entry, resolved (symbolic links too) and checked: inside an allowed root,
+    a folder, at most MAX_RULE_FILES rule packs, each a regular file inside an allowed root."""
+    if not d or "\0" in d:
+        raise ConfigError(where, "rule-dirs", "目录路径为空或含有空字符（NUL）")
+    try:
+        roots = allowed_roots(base)
+        p = (base / d).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a loop of links, a name too long
+        raise ConfigError(where, "rule-dirs", f"无法解析目录路径 {_shown(d)}（{exc}）") from None
+
+    def inside(q: Path) -> bool:
+        return any(q == r or r in q.parents for r in roots)
+
+    if not inside(p):
+        raise ConfigError(
+            where, "rule-dirs",
+            f"规则目录 {_shown(p)} 不在配置文件所在目录 {_shown(roots[0])} 之内"
+            f"（项目之外的目录须由用户的环境变量 {ALLOW_ENV} 允许）",
+        )
+    if not p.is_dir():
+        why = "不是目录" if p.exists() else "规则目录不存在"
+        raise ConfigError(where, "rule-dirs", f"{why}：{_shown(p)}")
+    import stat
+    from itertools import islice
+
+    try:
+        packs = list(islice(p.glob("*.toml"), MAX_RULE_FILES + 1))
+    except OSError as exc:
+        raise ConfigError(where, "rule-dirs", f"无法读取规则目录 {_shown(p)}（{exc}）") from None
+    if len(packs) > MAX_RULE_FILES:
+        raise ConfigError(where, "rule-dirs", f"规则目录 {_shown(p)} 中的 .toml 文件超过 {MAX_RULE_FILES} 个")
+    for f in packs:  # a link out of the project, a FIFO or a device that would block the read
+        try:
+            ok = stat.S_ISREG(f.stat().st_mode) and inside(f.resolve())
+        except (OSError, RuntimeError):
+            ok = False
+        if not ok:
+            raise ConfigError(where, "rule-dirs", f"规则文件 {_shown(f)} 不是项目之内的普通文件")
+    return p
 
 
 def _read(path: Path) -> dict | None:

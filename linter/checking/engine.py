@@ -12,7 +12,7 @@ from ..model.diagnostic import Diagnostic
 from ..support.gcpause import paused
 from ..model.line import Line
 from ..model.document import Document
-from ..support.record import Record, replace
+from ..support.record import Record, factory, replace
 from ..support.resources import grammar_dir, rules_dir
 from .rules import Rule, RuleError, load_file
 from ..reading.source import Span
@@ -97,14 +97,46 @@ class Directive(Record):
 
 
 class Suppressions(Record):
+    """The suppression comments of a document, indexed so that matching every finding costs
+    O(lines + directives + findings): by target line (0: the whole file), then by code.
+
+    A finding is covered by a directive of its line or of the whole file whose codes hold
+    "*" or a prefix of its rule code; every directive that covers some finding is marked
+    used. Each directive is marked once: it is then dropped from the index's pending lists,
+    so no later finding looks at it again (6,000 comments on one line stay cheap)."""
+
     directives: list[Directive]
+    # target line -> (codes there, {code: directives of that code not yet used})
+    _index: dict = factory(dict)
+
+    def __post_init__(self) -> None:
+        index: dict = {}
+        for x in self.directives:
+            codes, pending = index.setdefault(x.target, (set(), {}))
+            for c in x.codes:
+                codes.add(c)
+                pending.setdefault(c, []).append(x)
+        self._index = index
 
     def covers(self, d: Diagnostic) -> bool:
         hit = False
-        for x in self.directives:
-            if x.covers(d):
-                x.used = True
+        index = self._index
+        rule = d.rule
+        for target in (0, d.span.line) if d.span.line else (0,):
+            entry = index.get(target)
+            if entry is None:
+                continue
+            codes, pending = entry
+            if "*" in codes:
                 hit = True
+                for x in pending.pop("*", ()):
+                    x.used = True
+            for k in range(1, len(rule) + 1):  # the codes that cover it: prefixes of its rule code
+                c = rule[:k]
+                if c in codes:
+                    hit = True
+                    for x in pending.pop(c, ()):
+                        x.used = True
         return hit
 
 
@@ -113,6 +145,28 @@ def suppressions(doc: Document) -> Suppressions:
     if "xxgk-lint" not in doc.text:
         return Suppressions(directives)
     lines = doc.source.lines
+    n = len(lines)
+    # next_line[j]: the first line at or after line j that is neither blank nor only a
+    # directive (n + 1: none); found on demand, each line looked at once for the document.
+    next_line: dict[int, int] = {}
+
+    def target_after(i: int) -> int:
+        j = i + 1
+        walked = []
+        while j <= n:
+            known = next_line.get(j)
+            if known is not None:
+                j = known
+                break
+            text = lines[j - 1].strip()
+            if text and not ("xxgk-lint" in text and _DIRECTIVE.fullmatch(text)):
+                break
+            walked.append(j)
+            j += 1  # skip blank lines and further directives
+        for w in walked:
+            next_line[w] = j
+        return j
+
     for i, text in enumerate(lines, 1):
         if "xxgk-lint" not in text:
             continue
@@ -124,10 +178,7 @@ def suppressions(doc: Document) -> Suppressions:
             elif kind == "disable-line":
                 target = i
             elif kind == "disable-next-line":
-                j = i + 1
-                while j <= len(lines) and (not lines[j - 1].strip() or _DIRECTIVE.fullmatch(lines[j - 1].strip())):
-                    j += 1  # skip blank lines and further directives
-                target = j
+                target = target_after(i)
             else:
                 continue
             directives.append(Directive(i, kind, codes, target, m.group(0), (m.start(), m.end())))
@@ -163,6 +214,11 @@ class Linter:
         self.rules = load_rules(self.config)
         self._by_code = {**{r.name: r for r in self.rules}, **{r.id: r for r in self.rules}}
         self.active = [r for r in self.rules if self._selected(r)]
+        # a coverage rule reports what the equation rules could not check: it is told them
+        equations = tuple(r for r in self.rules if r.kind == "equation")
+        for r in self.rules:
+            if r.kind == "coverage":
+                r.checker.peers = equations
         known = {r.id for r in self.rules}
         for code in self.config.severity:
             if code not in known:

@@ -263,6 +263,7 @@ def cmd_check(args) -> int:
         raise UsageError(f"{exc.args[0]}: 文件或目录不存在") from None
     if args.reports_only:
         files = [(p, False) for p, _ in files]
+    files = _check_output_targets(args, files)  # before anything is linted, fixed or written
     if not files:
         print("xxgk-lint: 没有找到要检查的 .txt 或 .md 文件", file=sys.stderr)
         return EXIT_ERROR
@@ -281,6 +282,44 @@ def _json_as_text(args) -> bool:
         args.format == "json" and not (args.baseline or args.statistics or args.diff or args.fix)
         and (quiet or not (args.output_file or sys.stderr.isatty()))
     )
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check_output_targets(args, files: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The files the run will write besides the reports — `-o FILE`, and the baseline when it
+    is to be (re)written — checked before anything is linted or fixed: usage error (exit 2,
+    nothing written) when one is a report named on the command line (it would be replaced
+    by the findings) or its folder is missing or not writable. One met in a folder walk (the
+    output of an earlier run, in the folder being linted) is left out of the inputs."""
+    targets = []
+    if args.output_file:
+        targets.append((args.output_file, "输出文件"))
+    if args.baseline and (args.update_baseline or not os.path.exists(args.baseline)):
+        targets.append((args.baseline, "基线文件"))
+    for target, what in targets:
+        keep = []
+        for p, explicit in files:
+            if p != "-" and _same_file(p, target):
+                if explicit:
+                    raise UsageError(f"{target}: {what}就是要检查的文件 {p}，会被覆盖；未检查，也未写入任何内容（请换一个{what}名）")
+                continue
+            keep.append((p, explicit))
+        files = keep
+        real = os.path.realpath(target)
+        folder = os.path.dirname(real) or "."
+        if not os.path.isdir(folder):
+            raise UsageError(f"{target}: {what}所在的目录 {folder} 不存在，未检查，也未写入任何内容")
+        if os.path.isdir(real):
+            raise UsageError(f"{target}: 是目录，不能作为{what}")
+        if not os.access(folder, os.W_OK | os.X_OK) and not (os.path.exists(real) and os.access(real, os.W_OK)):
+            raise UsageError(f"{target}: {what}所在的目录 {folder} 没有写权限，未检查，也未写入任何内容")
+    return files
 
 
 def report(args, results) -> int:
@@ -326,9 +365,14 @@ def report(args, results) -> int:
         bpath = Path(args.baseline)
         items = [(d, lines_of(d.path)) for d in diags]
         if args.update_baseline or not bpath.exists():
-            n = B.write(bpath, items)
-            print(f"xxgk-lint: 已把 {n} 个现有问题记入基线 {bpath}；以后只报告新问题。", file=sys.stderr)
-            diags = []
+            try:
+                n = B.write(bpath, items)
+            except OSError as exc:  # (checked before the run; this is a later failure: disk full …)
+                print(f"xxgk-lint: {bpath}: 无法写入基线文件（{exc.strerror or exc}）", file=sys.stderr)
+                errors += 1  # the findings are shown: none were recorded
+            else:
+                print(f"xxgk-lint: 已把 {n} 个现有问题记入基线 {bpath}；以后只报告新问题。", file=sys.stderr)
+                diags = []
         else:
             try:
                 diags = B.filter_new(bpath, items)
@@ -382,7 +426,11 @@ def report(args, results) -> int:
     if args.output_file:
         from ..reporting.writing import atomic_write
 
-        atomic_write(Path(args.output_file), (body + "\n").encode("utf-8"))
+        try:
+            atomic_write(Path(args.output_file), (body + "\n").encode("utf-8"))
+        except OSError as exc:  # (checked before the run; this is a later failure: disk full …)
+            print(f"xxgk-lint: {args.output_file}: 无法写入输出文件（{exc.strerror or exc}）", file=sys.stderr)
+            errors += 1
         if not quiet and fmt not in ("text", "concise"):
             print(_summary(diags, linted, results, args), file=sys.stderr)
     elif body:

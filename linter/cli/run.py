@@ -65,12 +65,36 @@ class FileResult(Record):
 
 
 def _gitignore(folder: str) -> list[str] | None:
-    """The lines of `folder`/.gitignore, if there is one."""
+    """The lines of `folder`/.gitignore, if there is one (a regular file of at most 1 MB:
+    a pipe or a device under that name is not read)."""
+    from ..reading.files import ReadError, read_bytes
+
     try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as f:
-            return f.read().splitlines()
-    except OSError:
+        return read_bytes(os.path.join(folder, ".gitignore"), 1024 * 1024).decode("utf-8", "replace").splitlines()
+    except ReadError:
         return None
+
+
+# Folders a walk could not read: (the name standing for each in the file list) -> the message.
+# collect() lists each as a file of its own, so that it comes back from run() as an error
+# result (one line on stderr, exit 2) while the other files are still checked. The name is
+# a sibling of the folder that does not exist (so the configuration is found from the
+# parent, and the cache never knows it); _read gives its message.
+_UNREADABLE: dict[str, str] = {}
+
+
+def _unreadable(folder: str, exc: OSError) -> str:
+    """Register the folder a walk could not read; the name that stands for it in the list."""
+    from ..reading.files import printable
+
+    why = "没有权限" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+    message = f"{printable(folder)}：无法读取目录（{why}），其中的文件未检查"
+    name, k = f"{folder}.(unreadable)", 1
+    while name in _UNREADABLE or os.path.lexists(name):
+        k += 1
+        name = f"{folder}.(unreadable-{k})"
+    _UNREADABLE[name] = message
+    return name
 
 
 def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
@@ -78,7 +102,12 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
     `excludes_for(folder)` gives (root, patterns, respect_gitignore) of the configuration that
     governs it. Patterns have gitignore semantics; .gitignore files met on the way are
     respected, each for the folder it is in and below (as git and Ruff do). A file named
-    explicitly is always checked."""
+    explicitly is always checked (and is an error when it cannot be read). In a walk, what
+    is not a regular file (a pipe, a device, a socket, a link to one) is skipped with one
+    line on stderr, and a folder that cannot be read is listed as an error (see _UNREADABLE)."""
+    import stat
+
+    from ..reading.files import file_kind, not_regular
     from ..support.pathmatch import matches
 
     out: list[tuple[str, bool]] = []
@@ -87,9 +116,13 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
             out.append((p, True))
             continue
         path = Path(p)
-        if not path.is_dir():
-            if not path.exists():
-                raise FileNotFoundError(p)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
+        except (FileNotFoundError, ValueError):
+            raise FileNotFoundError(p) from None
+        except OSError:
+            is_dir = False  # (no permission to look): the read says why
+        if not is_dir:
             out.append((p, True))
             continue
         root, patterns, use_gitignore = excludes_for(path.resolve())
@@ -101,7 +134,11 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
                 return True
             return any(matches(lines, _rel(full, Path(base)), is_dir) for base, lines in ignores.get(folder, ()))
 
-        for folder, dirs, files in os.walk(path):
+        def walk_error(exc: OSError) -> None:
+            folder = exc.filename if isinstance(exc.filename, str) else str(path)
+            found.append(_unreadable(folder, exc))
+
+        for folder, dirs, files in os.walk(path, onerror=walk_error):
             inherited = ignores.get(folder, [])
             if use_gitignore:
                 lines = _gitignore(folder)
@@ -118,11 +155,18 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
                 ignores[full] = inherited
                 keep.append(d)
             dirs[:] = keep
-            for f in files:
+            for f in sorted(files):  # (sorted: the messages below in a stable order)
                 if not f.endswith(REPORT_SUFFIXES):
                     continue
                 full = os.path.join(folder, f)
                 if ignored(full, folder, False):
+                    continue
+                try:
+                    kind = file_kind(os.stat(full).st_mode)  # (a link: what it points to)
+                except OSError:
+                    kind = ""  # a dangling link, …: the read says why
+                if kind:
+                    print(f"xxgk-lint: {not_regular(full, kind, skipped=True)}", file=sys.stderr)
                     continue
                 found.append(full)
         out.extend((f, False) for f in sorted(found))
@@ -182,28 +226,49 @@ class Cache:
     after the path", each file's at bytes start:end. JSON output copies those texts, other
     outputs parse them, and only for the files asked about: a warm run over a thousand
     reports decodes a small index, not megabytes of findings.
+
+    Safe in a repository someone else made: .xxgk-lint-cache/ must be a real directory (a
+    symbolic link or a file there: no cache this run, one warning), its files are read and
+    written without following links (diskcache.Folder), and pruning removes only files the
+    folder's signed MANIFEST lists — files this cache wrote itself, never others by their names.
     """
 
     RACY_NS = 3_000_000_000
+    _warned = False  # the warning about an unusable folder: once per run (process)
 
     def __init__(self, root: Path, key: str):
         import zlib
+
+        from ..support.diskcache import Folder, UnsafeFolder
 
         self.key = key
         self.path = root / CACHE_DIR_NAME / f"v{CACHE_FORMAT}-{zlib.crc32(key.encode()):08x}.cache"
         self.entries: dict[str, list] = {}  # path -> [hash, size, mtime, not a report, findings or (start, end)]
         self.blob = b""
         self.dirty = False
+        self.usable = True  # False: the folder is a link or not a directory: never read or written
         self._cwd: str | None = None
         try:
-            data = self.path.read_bytes()
+            with Folder(self.path.parent, real=True) as folder:
+                data = folder.read(self.path.name, touch=True)  # in use: not pruned as stale (see _prune)
+            if data is None:
+                return
             head, _, self.blob = data.partition(b"\n")
             stored = json.loads(head)
             if isinstance(stored, dict) and stored.get("key") == key and isinstance(stored.get("files"), dict):
                 self.entries = {p: [*e[:4], (e[4], e[5])] for p, e in stored["files"].items()}
-                os.utime(self.path)  # in use: not pruned as stale (see _prune)
+        except UnsafeFolder:
+            self._unusable()
         except (OSError, ValueError, TypeError, IndexError):
             self.entries = {}
+
+    def _unusable(self) -> None:
+        self.usable, self.entries, self.blob = False, {}, b""
+        if not Cache._warned:
+            Cache._warned = True
+            folder = str(self.path.parent)
+            folder = folder if folder.isprintable() else repr(folder)
+            print(f"xxgk-lint: 警告：{folder} 是符号链接或不是目录，本次不使用结果缓存", file=sys.stderr)
 
     def _key(self, path: str) -> str:
         """The entry key: the absolute path (joined with the working folder found once)."""
@@ -254,11 +319,13 @@ class Cache:
         size = mtime = 0
         if st is not None and st.st_mtime_ns < read_at_ns - self.RACY_NS:
             size, mtime = st.st_size, st.st_mtime_ns
+        if not self.usable:
+            return
         self.entries[self._key(path)] = [digest, size, mtime, not_report, findings]
         self.dirty = True
 
     def save(self) -> None:
-        if not self.dirty:
+        if not self.dirty or not self.usable:
             return
         files, chunks, at = {}, [], 0
         for p, (digest, size, mtime, skipped, findings) in self.entries.items():
@@ -270,37 +337,43 @@ class Cache:
             chunks.append(chunk)
             at += len(chunk)
         head = json.dumps({"key": self.key, "files": files}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
-            from ..support.diskcache import replace_file  # (not atomic_write: no tempfile import, no fsync)
+        from ..support.diskcache import Folder, UnsafeFolder
 
-            replace_file(self.path, head + b"\n" + b"".join(chunks))
-            self._prune()
-        except OSError:
+        try:
+            # (not atomic_write: no tempfile import, no fsync; see Folder.write)
+            with Folder(self.path.parent, real=True, create=True) as folder:
+                folder.create(".gitignore", b"*\n")  # O_EXCL: whatever is there (even a link) stays
+                folder.write(self.path.name, head + b"\n" + b"".join(chunks))
+                self._prune(folder)
+        except UnsafeFolder:
+            self._unusable()
+        except (OSError, ValueError):
             pass  # a read-only project: no cache, no failure
 
-    def _prune(self) -> None:
+    def _prune(self, folder) -> None:
         """Drop cache files of other formats, and of rule sets or configurations unused for a
-        month (each upgrade or configuration makes a file of its own)."""
-        month_ago = time.time() - 30 * 86400
-        for f in self.path.parent.iterdir():
-            if f.name.endswith(".tmp"):  # left by a run that was killed while writing
-                try:
-                    if f.stat().st_mtime < time.time() - 3600:
-                        f.unlink()
-                except OSError:
-                    pass
+        month (each upgrade or configuration makes a file of its own) — of the files this cache
+        wrote, as its MANIFEST (signed with the user's key, see diskcache.secret) records them;
+        without the key nothing is removed. Any other file in the folder is left alone."""
+        from ..support.diskcache import MANIFEST, plain_name, secret
+
+        secret_key = secret()
+        if secret_key is None:
+            return
+        month_ago = time.time_ns() - 30 * 86400 * 10**9
+        keep = []
+        for name in folder.read_record(secret_key, MANIFEST, "results"):
+            if not plain_name(name) or name == self.path.name or name == MANIFEST:
                 continue
-            if f == self.path or f.name == ".gitignore" or not f.name.startswith("v"):
-                continue
-            try:
-                if not f.name.startswith(f"v{CACHE_FORMAT}-") or f.stat().st_mtime < month_ago:
-                    f.unlink()
-            except OSError:
-                pass
+            mtime = folder.mtime_ns(name)
+            if mtime is None:
+                continue  # gone, or no longer a regular file: not ours to remove
+            if not name.startswith(f"v{CACHE_FORMAT}-") or mtime < month_ago:
+                if folder.remove(name):
+                    continue
+            keep.append(name)
+        keep.append(self.path.name)
+        folder.write_record(secret_key, MANIFEST, "results", keep)
 
 
 # -- linting one file (in a worker or in the parent) -------------------------------------------
@@ -318,18 +391,17 @@ def _linter(cfg):
 
 
 def _read(path: str) -> tuple[bytes | None, str]:
-    """(the file's bytes, "") or (None, a message saying why it cannot be read)."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(), ""
-    except OSError as exc:
-        from ..reading.files import ReadError, read_report
+    """(the file's bytes, "") or (None, a message saying why it cannot be read): only a
+    regular file, at most the size cap (see reading/files.py), so nothing can hang here."""
+    message = _UNREADABLE.get(path)
+    if message is not None:  # a folder the walk could not read (see collect)
+        return None, message
+    from ..reading.files import ReadError, read_bytes
 
-        try:
-            read_report(path)
-            return None, f"{path}: 无法读取（{exc}）"
-        except ReadError as err:
-            return None, str(err)
+    try:
+        return read_bytes(path), ""
+    except ReadError as err:
+        return None, str(err)
 
 
 def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) -> FileResult:
@@ -363,7 +435,8 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
         def fixes_of(t: str):
             return [d.fix for d in linter.lint_text(t, name)[1] if d.fix]
 
-        new_text = fix_text(doc.source.text, fixes_of, unsafe=opts.unsafe_fixes)
+        applied: list[int] = []
+        new_text = fix_text(doc.source.text, fixes_of, unsafe=opts.unsafe_fixes, applied=applied)
         if new_text != doc.source.text:
             if opts.diff:
                 import difflib
@@ -378,9 +451,26 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
                 )
             else:
                 remaining = linter.lint_text(new_text, name)[1]
-                res.fixed = max(0, len(diags) - len(remaining))
+                # (findings are capped per rule: the fixes applied are the truer count)
+                res.fixed = max(0, len(diags) - len(remaining), sum(applied))
                 if path != "-":
-                    write_report(Path(path), doc.source.restore(new_text), encoding)
+                    from ..reporting.writing import WriteError, restore_exactly
+
+                    # Written only if nothing is lost (see reporting/writing.py): the file
+                    # unchanged since it was read, writable, its links, owner, mode and
+                    # exact bytes kept. Otherwise it is left alone and named (exit 2).
+                    try:
+                        new_file = restore_exactly(doc.source, text, new_text, name)
+                        write_report(Path(path), new_file, encoding, original=data)
+                    except WriteError as exc:
+                        res.error = str(exc)
+                    except OSError as exc:
+                        res.error = f"{name}: 无法写入修复（{exc.strerror or exc}），文件未改动"
+                    if res.error:
+                        res.fixed = 0
+                        res.diags = diags
+                        res.text = text
+                        return res
                 else:
                     sys.stdout.write(doc.source.restore(new_text))
                 doc_text, diags = new_text, remaining

@@ -33,28 +33,30 @@ TEXT_LINE = "TEXT_LINE"
 _parser = None
 
 
-def _cache_path() -> str | None:
-    """Lark's own cache of the compiled grammar, in the user cache folder (none when caching is off)."""
-    from ..support.diskcache import cache_dir
-
-    root = cache_dir()
-    return str(root / "report-grammar.lark-cache") if root is not None else None
-
-
 def grammar():
-    """The compiled Lark grammar (compiled once per process, cached on disk across processes)."""
+    """The compiled Lark grammar (compiled once per process; across processes kept in the
+    signed disk cache: Lark's own `cache=` option unpickles whatever file it finds)."""
     global _parser
     if _parser is None:
+        import io
+
         from lark import Lark
 
-        path = grammar_dir() / "report.lark"
+        from ..support.diskcache import cached
+
+        text = (grammar_dir() / "report.lark").read_text(encoding="utf-8")
         kwargs = dict(parser="lalr", lexer="basic", import_paths=[str(grammar_dir())])
-        cache = _cache_path()
+
+        def build() -> bytes:
+            out = io.BytesIO()
+            Lark(text, **kwargs).save(out)
+            return out.getvalue()
+
+        saved = cached("report-grammar", list(grammar_dir().glob("*.lark")), build)
         try:
-            _parser = Lark(path.read_text(encoding="utf-8"), cache=cache or False, **kwargs)
-        except (OSError, EOFError, ValueError):
-            # An unreadable or stale cache file: compile without it.
-            _parser = Lark(path.read_text(encoding="utf-8"), **kwargs)
+            _parser = Lark.load(io.BytesIO(saved))
+        except Exception:  # noqa: BLE001 - a grammar saved by another Lark version: compile it
+            _parser = Lark(text, **kwargs)
     return _parser
 
 

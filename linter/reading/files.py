@@ -2,17 +2,163 @@
 
 Reports arrive as UTF-8, UTF-8 with BOM, or GB18030/GBK (files saved on Chinese Windows).
 A file we cannot decode is an error naming the file and the byte offset, never a traceback.
+
+Only regular files are read, and never more than a size cap: a named pipe (FIFO), a device
+(a link to /dev/zero), a socket or a huge file in a repository must end the read at once
+with one clear line, not hang the linter or eat the memory. The file is `stat`ed first
+(following symbolic links), opened with O_NONBLOCK (a FIFO swapped in after the stat cannot
+block the open) and checked again with `fstat`, then read in bounded pieces.
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from pathlib import Path
 
 from ..support.errors import ReadError
 from ..support.record import Record
 
-MAX_BYTES = 64 * 1024 * 1024  # a report is a few KB; refuse absurd inputs clearly
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a report is a few hundred KB at most
+MAX_BYTES = DEFAULT_MAX_BYTES  # (the old name)
+MAX_BYTES_ENV = "XXGK_LINT_MAX_BYTES"  # a different cap, in bytes
+_CHUNK = 1024 * 1024
+
+# What a file that is not a regular file is, in the messages.
+_KINDS = (
+    (stat.S_ISFIFO, "命名管道"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字"),
+)
+
+# Characters a terminal would act on (C0/C1 controls, DEL, bidirectional overrides and
+# isolates) and lone surrogates (the undecodable bytes of a file name, kept by Python as
+# U+DC80..U+DCFF): shown escaped in every line the linter prints.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+_SHORT = {9: "\\t", 10: "\\n", 13: "\\r"}
+
+
+def _escape_char(m: re.Match) -> str:
+    c = ord(m.group(0))
+    if c in _SHORT:
+        return _SHORT[c]
+    if 0xDC80 <= c <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): the byte itself
+        return f"\\x{c - 0xDC00:02x}"
+    if c < 0x100:
+        return f"\\x{c:02x}"
+    return f"\\u{c:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with control characters, bidirectional controls and undecodable bytes shown as
+    escapes (`\\x1b`, `\\u202e`, `\\xff`): safe to print on a terminal, one line."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def max_bytes() -> int:
+    """The size cap: XXGK_LINT_MAX_BYTES when set (a positive whole number of bytes)."""
+    value = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise ReadError(f"环境变量 {MAX_BYTES_ENV} 的值“{printable(value)}”不是正整数（以字节计的文件大小上限）")
+    return n
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n} 字节"
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is (for the messages), "" for a regular file."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "目录"
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "特殊文件"
+
+
+def not_regular(path: str, kind: str, skipped: bool = False) -> str:
+    """The one-line message for a file that is not a regular file."""
+    tail = "已跳过" if skipped else "无法检查"
+    return f"{printable(str(path))}：不是普通文件（{kind}），{tail}"
+
+
+def _os_error(shown: str, exc: OSError) -> ReadError:
+    if isinstance(exc, FileNotFoundError):
+        return ReadError(f"{shown}：文件不存在")
+    if isinstance(exc, IsADirectoryError):
+        return ReadError(f"{shown}：是目录，不是文件")
+    if isinstance(exc, PermissionError):
+        return ReadError(f"{shown}：没有读取权限")
+    return ReadError(f"{shown}：无法读取（{exc.strerror or exc}）")
+
+
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file `path` (symbolic links followed), at most `limit` bytes
+    (default: max_bytes()); anything else is a ReadError with a one-line message."""
+    name = os.fspath(path)
+    shown = printable(str(name))
+    try:
+        cap = max_bytes() if limit is None else limit
+    except ReadError as exc:
+        raise ReadError(f"{shown}：未检查：{exc}") from None
+    try:
+        st = os.stat(name)
+    except OSError as exc:
+        raise _os_error(shown, exc) from None
+    except ValueError:  # a NUL in the name
+        raise ReadError(f"{shown}：文件名无效") from None
+    kind = file_kind(st.st_mode)
+    if kind == "目录":
+        raise ReadError(f"{shown}：是目录，不是文件")
+    if kind:
+        raise ReadError(not_regular(name, kind))
+    if st.st_size > cap:
+        raise ReadError(f"{shown}：文件过大（{_size(st.st_size)}），超过 {_size(cap)} 的上限，未检查（上限可用环境变量 {MAX_BYTES_ENV} 调整）")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(name, flags)
+    except OSError as exc:
+        raise _os_error(shown, exc) from None
+    try:
+        st = os.fstat(fd)  # the file opened, which may not be the one stat saw
+        kind = file_kind(st.st_mode)
+        if kind:
+            raise ReadError(not_regular(name, kind) if kind != "目录" else f"{shown}：是目录，不是文件")
+        chunks, total = [], 0
+        while total <= cap:
+            piece = os.read(fd, min(_CHUNK, cap + 1 - total))
+            if not piece:
+                break
+            chunks.append(piece)
+            total += len(piece)
+        if total > cap:  # grew since the stat, or a file whose size the system does not know
+            raise ReadError(f"{shown}：文件过大（超过 {_size(cap)} 的上限），未检查（上限可用环境变量 {MAX_BYTES_ENV} 调整）")
+    except BlockingIOError:
+        raise ReadError(f"{shown}：读取时会阻塞，不是可以读取的普通文件") from None
+    except OSError as exc:
+        raise _os_error(shown, exc) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
 
 
 class Report(Record):
@@ -24,6 +170,7 @@ class Report(Record):
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """(text, encoding) of `data`, or ReadError."""
+    path = printable(path)
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -53,18 +200,6 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
 
 def read_report(path: str | Path) -> Report:
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"{p}: 文件过大（{size // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 上限")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(f"{p}: 文件不存在") from None
-    except IsADirectoryError:
-        raise ReadError(f"{p}: 是目录，不是文件") from None
-    except PermissionError:
-        raise ReadError(f"{p}: 没有读取权限") from None
-    except OSError as exc:
-        raise ReadError(f"{p}: 无法读取（{exc.strerror or exc}）") from None
+    data = read_bytes(p)
     text, encoding = decode(data, str(p))
     return Report(str(p), text, encoding, data)

@@ -1,4 +1,11 @@
-"""Machine formats for CI: SARIF 2.1.0 (code scanning), GitHub workflow annotations, JUnit XML."""
+"""Machine formats for CI: SARIF 2.1.0 (code scanning), GitHub workflow annotations, JUnit XML.
+
+Like the other formats (see output.py) each lists at most MAX_PER_RULE findings of one rule
+in one file and a note for the rest. What they print is valid in its own syntax whatever
+the file names hold: SARIF is UTF-8 JSON (a name with bytes that are not UTF-8 or with
+control characters becomes a percent-encoded URI), JUnit well-formed XML (characters XML
+forbids are written as escapes like `\\x1b`), annotations carry no control characters.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,38 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
 from ..model.diagnostic import SEVERITY_RANK, Diagnostic
+from ..reading.files import printable
 from ..support.resources import rule_doc_uri
+from .output import capped_diagnostics, json_safe
+
+# what XML 1.0 forbids (and C1 controls, which it discourages), as `printable` shows them
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# what a URI cannot carry as it is: a name with these is percent-encoded (its bytes)
+_NOT_URI = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _xml(text: str) -> str:
+    """`text` without characters XML cannot hold (each shown as its escape)."""
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(_xml_escape, text)
+
+
+def _xml_escape(m: re.Match) -> str:
+    c = m.group(0)
+    shown = printable(c)
+    return shown if shown != c else f"\\u{ord(c):04x}"
+
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 INFO_URI = "https://pypi.org/project/xxgk-lint/"
 
 
 def _uri(path: str) -> str:
+    if _NOT_URI.search(path) is not None:
+        from urllib.parse import quote
+
+        path = quote(os.fsencode(path), safe="/\\:")  # the name's own bytes, %XX each
     p = path.replace(os.sep, "/")
     if os.path.isabs(path):
         try:
@@ -72,7 +104,7 @@ def sarif(diags: list[Diagnostic], rules: list) -> str:
         descriptor["properties"] = {"category": r.category, "tags": [r.category]}
         driver_rules.append(descriptor)
     results = []
-    for d in diags:
+    for d in capped_diagnostics(diags):
         loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(d.span)}}
         res = {
             "ruleId": d.rule,
@@ -117,21 +149,21 @@ def sarif(diags: list[Diagnostic], rules: list) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2)
+    return json_safe(json.dumps(log, ensure_ascii=False, indent=2))
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
+    return printable(text)  # other control characters (ESC …) never reach the log
 
 
 def github(diags: list[Diagnostic]) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     kind = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
-    for d in diags:
+    for d in capped_diagnostics(diags):
         s = d.span
         props = (
             f"file={_gh_escape(d.path, True)},line={s.line},col={s.column},"
@@ -145,7 +177,7 @@ def junit(diags: list[Diagnostic], paths: list[str], fail_level: str) -> str:
     """JUnit XML: one test case per report, failed when it has a finding at the fail level."""
     threshold = SEVERITY_RANK[fail_level]
     by_path: dict[str, list[Diagnostic]] = {p: [] for p in paths}
-    for d in diags:
+    for d in capped_diagnostics(diags):
         by_path.setdefault(d.path, []).append(d)
     cases = []
     failures = 0
@@ -154,11 +186,11 @@ def junit(diags: list[Diagnostic], paths: list[str], fail_level: str) -> str:
         body = ""
         if failing:
             failures += 1
-            text = "\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found)
+            text = _xml("\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found))
             body = f'<failure message={quoteattr(f"{len(failing)} 个问题达到 {fail_level} 级别")} type="xxgk-lint">{escape(text)}</failure>'
         elif found:
-            text = "\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found)
+            text = _xml("\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found))
             body = f"<system-out>{escape(text)}</system-out>"
-        cases.append(f'  <testcase classname="xxgk-lint" name={quoteattr(path)}>{body}</testcase>')
+        cases.append(f'  <testcase classname="xxgk-lint" name={quoteattr(_xml(printable(path)))}>{body}</testcase>')
     head = f'<testsuite name="xxgk-lint" tests="{len(by_path)}" failures="{failures}" errors="0">'
     return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + head + "\n" + "\n".join(cases) + "\n</testsuite>\n</testsuites>"

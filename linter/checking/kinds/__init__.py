@@ -14,9 +14,9 @@ KINDS: dict[str, type] = {}
 def _register() -> None:
     if KINDS:
         return
-    from . import agency, consistency, dates, duplicate, equation, sections, suppression, table_shape, typography
+    from . import agency, consistency, coverage, dates, duplicate, equation, sections, suppression, table_shape, typography
 
-    for module in (table_shape, equation, sections, dates, duplicate, typography, consistency, agency, suppression):
+    for module in (table_shape, equation, coverage, sections, dates, duplicate, typography, consistency, agency, suppression):
         for cls in module.CHECKERS:
             KINDS[cls.kind] = cls
 

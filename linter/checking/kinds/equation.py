@@ -86,6 +86,30 @@ class EquationCheck(Checker):
             out.append(scope)
         return out
 
+    def unchecked(self, table: Table) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(scope, the cells that could not be read) for every scope whose equation could not
+        be checked: a cell missing from the table or holding no number (a blank counts as 0)."""
+        out = []
+        by_column = self.p["each"] == "column"
+        for scope, left, right in self._plan(table):
+            if self._total(table, left) is not None and self._total(table, right) is not None:
+                continue
+            if not by_column and table.is_covered(scope) and getattr(table.row_match(scope), "status", "absent") == "absent":
+                continue  # a row the report may leave out (printed collapsed, or optional)
+            lost = []
+            for _sign, number, refs, named in (*left, *right):
+                if number is not None:
+                    continue
+                for ref in refs:
+                    cell = table.cells.get(ref)
+                    if cell is None:
+                        if not (self.p["each"] == "column" and table.is_covered(ref[0])):
+                            lost.append(ref)
+                    elif cell.value is None and cell.status != "blank":
+                        lost.append(ref)
+            out.append((scope, lost))
+        return out
+
     def _plan(self, table: Table) -> list:
         """Per scope, each side's terms as (sign, number, refs, named): the template keys
         resolved once per table template (they never change)."""

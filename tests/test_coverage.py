@@ -1,0 +1,37 @@
+"""Never check less in silence: when the tables cannot be read fully, the report says which
+equations went unchecked and why (XG210), at error level when most did (XG211)."""
+
+from __future__ import annotations
+
+import re
+
+from xxgk_lint.linter.checking.engine import Linter
+
+from .conftest import EXAMPLES
+
+CLEAN = (EXAMPLES / "clean.txt").read_text(encoding="utf-8")
+ROW = re.compile(r"^(?P<label>[一二三四五六七（(0-9][^\n]*?[^\s\d])(?P<gap>\s{2,})(?P<nums>\d+(?:\s+\d+){6})$", re.M)
+
+
+def rules_of(text: str) -> list[str]:
+    return [d.rule for d in Linter().lint_text(text, "r.txt")[1]]
+
+
+def test_a_fully_read_report_has_no_coverage_finding():
+    assert not {"XG210", "XG211"} & set(rules_of(CLEAN))
+
+
+def test_one_unreadable_row_is_named():
+    row = "4.保护第三方合法权益                      1        0          0          0              0              0      1"
+    assert row in CLEAN
+    text = CLEAN.replace(row, "4.保护第三方合法权益                      1        0          0          0              0      1")
+    ds = [d for d in Linter().lint_text(text, "r.txt")[1] if d.rule == "XG210"]
+    assert len(ds) == 1 and "保护第三方合法权益" in ds[0].message and ds[0].severity == "warning"
+
+
+def test_a_table_mostly_unreadable_is_an_error_not_a_clean_report():
+    # every row of table 三 one cell short: its cells cannot be placed
+    text = ROW.sub(lambda m: m.group("label") + m.group("gap") + " ".join(m.group("nums").split()[:-1]), CLEAN)
+    found = rules_of(text)
+    assert "XG211" in found and "XG210" not in found
+    assert not {"XG201", "XG202", "XG203"} & set(found)  # no arithmetic invented
