@@ -35,3 +35,15 @@ def test_a_table_mostly_unreadable_is_an_error_not_a_clean_report():
     found = rules_of(text)
     assert "XG211" in found and "XG210" not in found
     assert not {"XG201", "XG202", "XG203"} & set(found)  # no arithmetic invented
+
+
+def test_the_summary_counts_the_reports_not_fully_checked(tmp_path):
+    import subprocess
+    import sys
+
+    row = "4.保护第三方合法权益                      1        0          0          0              0              0      1"
+    (tmp_path / "a.txt").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(CLEAN.replace(row, row.rsplit(" ", 1)[0]), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "xxgk_lint.linter", "check", "--isolated", "--no-cache", str(tmp_path)],
+                         capture_output=True, text=True, timeout=120).stdout
+    assert "表格完整核对的报告 1 份；1 份的表格未能完整核对" in out

@@ -468,6 +468,10 @@ def _silence_stdout() -> None:
         pass
 
 
+# the findings that say a table's arithmetic was not (fully) checked
+_UNCHECKED_RULES = frozenset({"XG210", "XG211", "XG309"})
+
+
 def _summary(diags, linted, results, args) -> str:
     from collections import Counter
 
@@ -481,6 +485,10 @@ def _summary(diags, linted, results, args) -> str:
         line += "\n按类别：" + "、".join(f"{c} {n}" for c, n in cats.most_common())
         with_errors = len({d.path for d in diags if d.severity == "error"})
         line += f"；有错误的报告 {with_errors} 份。"
+    # never check less in silence: how many reports had tables the arithmetic could not check
+    partial = len({d.path for d in diags if d.rule in _UNCHECKED_RULES})
+    if partial:
+        line += f"\n表格完整核对的报告 {len(linted) - partial} 份；{partial} 份的表格未能完整核对（见 {'、'.join(sorted(_UNCHECKED_RULES))}）。"
     if fixed:
         line += f"\n已自动修复 {fixed} 个问题。"
     if skipped:
