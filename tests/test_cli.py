@@ -102,7 +102,7 @@ def test_folder_recursion(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     src = next(p for p in corpus_files() if p.name.startswith("002_"))
     (tmp_path / "a" / "b" / "r.md").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "a" / "ignore.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / "ignore.png").write_bytes(b"\x89PNG")  # not a report format
     code, out, err = run("check", "--isolated", "--format", "json", str(tmp_path))
     assert code == 1
     assert {d["path"] for d in json.loads(out)} == {str(tmp_path / "a" / "b" / "r.md")}

@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         "用 xxgk-lint 子命令 --help 查看各子命令的选项。\n" + EXIT_CODES_CN,
     )
     p.add_argument("--version", action="version", version=f"xxgk-lint {__version__}", help="显示版本并退出")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, title="子命令", metavar="{check,parse,rules,rule,init,lsp}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, title="子命令", metavar="{check,parse,convert,rules,rule,init,lsp}")
 
     c = sub.add_parser(
         "check", help="检查报告", epilog=_CHECK_EXAMPLES,
@@ -160,6 +160,14 @@ def _parser() -> argparse.ArgumentParser:
     ps = sub.add_parser("parse", help="以 JSON 打印报告的解析结果（文档模型）", epilog="示例：\n  xxgk-lint parse 报告.txt > 模型.json")
     ps.add_argument("path", metavar="文件", help="报告文件或 -")
     ps.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+
+    cv = sub.add_parser(
+        "convert", help="把 PDF、Word、网页或文本报告转成 Markdown 报告（表格为管道表格）",
+        epilog="示例：\n  xxgk-lint convert 报告.pdf -o 报告.md\n  xxgk-lint convert 报告.docx",
+    )
+    cv.add_argument("path", metavar="文件", help="报告文件（.pdf、.docx、.html、.txt、.md）")
+    cv.add_argument("--output-file", "-o", metavar="文件", help="写入文件（默认打印到标准输出）")
+    cv.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
 
     rl = sub.add_parser(
         "rules", help="列出全部规则（含配置中 rule-dirs 的规则）",
@@ -341,6 +349,8 @@ def report(args, results) -> int:
                     print(e, file=sys.stderr)
             errors += 1
             continue
+        for note in res.notes:
+            print(f"xxgk-lint: {note}", file=sys.stderr)
         for e in res.internal:
             head, _, trace = e.partition("\n")
             print(f"xxgk-lint: 内部错误：{head}" + ("" if debug else "（加 --debug 查看调用栈）"), file=sys.stderr)
@@ -504,10 +514,42 @@ def cmd_parse(args) -> int:
     if args.path == "-":
         text, _ = decode(sys.stdin.buffer.read(), "-")
         name = "-"
+    elif _is_document(args.path):
+        from ..reading.documents import read_document
+
+        text, name = read_document(args.path).text, args.path
     else:
         text, name = read_report(args.path).text, args.path
     doc = build(text, name)
     print(json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+def _is_document(path: str) -> bool:
+    return path.lower().endswith((".pdf", ".docx", ".html", ".htm", ".doc", ".wps"))
+
+
+def cmd_convert(args) -> int:
+    """Any report (PDF, Word, web page, text) as a Markdown report: its tables as pipe tables,
+    the text an author can keep drafting in, and that lints like the original."""
+    from ..reading.documents import read_document
+    from ..reading.files import read_report
+    from ..reporting.writing import atomic_write
+
+    if _is_document(args.path):
+        text = read_document(args.path).text
+    else:
+        text = read_report(args.path).text
+    if args.output_file:
+        out = Path(args.output_file)
+        if out.exists() and out.resolve() == Path(args.path).resolve():
+            raise UsageError(f"{out}：输出文件就是输入文件，未写入")
+        if not out.parent.is_dir():
+            raise UsageError(f"{out.parent}：目录不存在")
+        atomic_write(out, text.encode("utf-8"))
+        print(f"已写入 {out}", file=sys.stderr)
+    else:
+        _print_to_pipe(text.rstrip("\n"))
     return EXIT_OK
 
 
@@ -614,7 +656,10 @@ def cmd_lsp(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "rule": cmd_rule, "init": cmd_init, "lsp": cmd_lsp}
+COMMANDS = {
+    "check": cmd_check, "parse": cmd_parse, "convert": cmd_convert, "rules": cmd_rules, "rule": cmd_rule,
+    "init": cmd_init, "lsp": cmd_lsp,
+}
 
 
 def _safe_streams() -> None:
@@ -637,7 +682,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         if not args.command:
-            raise UsageError("缺少子命令（check、parse、rules、rule、init、lsp）；用 xxgk-lint --help 查看用法")
+            raise UsageError("缺少子命令（check、parse、convert、rules、rule、init、lsp）；用 xxgk-lint --help 查看用法")
         code = COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"xxgk-lint: 用法错误：{exc}", file=sys.stderr)

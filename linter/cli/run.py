@@ -23,7 +23,7 @@ from ..support.record import Record, factory
 CACHE_DIR_NAME = ".xxgk-lint-cache"
 CACHE_FORMAT = 6  # 6: the flag is "not a report" (was "skipped"), and a skipped file keeps its findings
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
-REPORT_SUFFIXES = (".txt", ".md")
+REPORT_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 _SEVERITIES = ("error", "warning", "info")
 
 
@@ -52,6 +52,7 @@ class FileResult(Record):
     diff: str = ""
     skipped: bool = False  # found in a folder and not a report at all
     not_report: bool = False  # does not look like a report (skipped when found in a folder walk)
+    notes: list[str] = factory(list)  # one-line remarks for stderr that change no exit code
     cached: bool = False
     fail_level: str = "error"
     _data: bytes | None = None  # the file's bytes, decoded only when a code frame needs the text
@@ -399,9 +400,39 @@ def _read(path: str) -> tuple[bytes | None, str]:
     from ..reading.files import ReadError, read_bytes
 
     try:
+        if _is_document(path):
+            from ..reading.documents import MAX_DOCUMENT_BYTES
+
+            return read_bytes(path, MAX_DOCUMENT_BYTES), ""  # PDFs with images are larger
         return read_bytes(path), ""
     except ReadError as err:
         return None, str(err)
+
+
+def _is_document(path: str) -> bool:
+    return path.lower().endswith((".pdf", ".docx", ".html", ".htm", ".doc", ".wps"))
+
+
+def _convert(data: bytes, name: str):
+    """The document's report text (PDF, Word, web page), or None for a text file."""
+    from ..reading.documents import OLE_MAGIC, read_document, sniff
+
+    if _is_document(name) or data.startswith((b"%PDF-", OLE_MAGIC)) or sniff(data, name) is not None:
+        return read_document(name, data)
+    return None
+
+
+def _place_in_original(diags: list, conv) -> list:
+    """Findings in a document say where they are in the original (第3页第12行第10格, 表格2第3行,
+    第5段): their line and column are those of the report text it was read into."""
+    from ..support.record import replace
+
+    out = []
+    for d in diags:
+        origin = conv.origin(d.span.line, d.span.column)
+        where = origin.describe() if origin is not None else ""
+        out.append(replace(d, message=f"{d.message}（原文{where}）") if where else d)
+    return out
 
 
 def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) -> FileResult:
@@ -416,12 +447,24 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
             res.error = error
             return res
     try:
-        text, encoding = decode(data, name)
+        conv = _convert(data, name) if path != "-" or opts.stdin_filename else None
+        if conv is not None:
+            text, encoding = conv.text, None
+        else:
+            text, encoding = decode(data, name)
     except ReadError as exc:
         res.error = str(exc)
         return res
     linter = _linter(cfg)
     doc, diags = linter.lint_text(text, name)
+    if conv is not None:
+        diags = _place_in_original(diags, conv)
+        res.text = text
+        if opts.fix or opts.diff:
+            res.notes.append(f"{name}：{conv.format.upper()} 文件不能自动修复，只做了检查（可用 xxgk-lint convert 转成 Markdown 后修改）")
+            res.diags = diags
+            res.not_report = not doc.looks_like_report
+            return res
     res.internal = list(linter.errors)
     linter.errors.clear()
     res.not_report = not doc.looks_like_report
@@ -673,6 +716,14 @@ def severities_of(res: FileResult) -> list[str]:
 
 def text_of(res: FileResult) -> str | None:
     """The decoded text of a result (decoded, or read, only when a code frame needs it)."""
+    if res.text is None and res.path != "-" and _is_document(res.path):
+        from ..reading.files import ReadError
+
+        try:
+            res.text = _convert(res._data or _read(res.path)[0] or b"", res.path).text
+        except (ReadError, AttributeError):
+            return None
+        return res.text
     if res.text is None and res._data is None and res.path != "-":
         try:
             with open(res.path, "rb") as f:
