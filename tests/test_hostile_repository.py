@@ -1,0 +1,114 @@
+"""A repository made to hurt the linter, cloned with git and checked as an evaluator or CI
+would: a symlinked cache folder pointing outside, a FIFO and a /dev/zero link named like
+reports, a rule pack with a slow regex, rule-dirs outside the repository, a configuration
+nested thousands deep. `check`, `check --fix` and `parse` over it must change nothing
+outside it, end within their caps, and exit 0, 1 or 2 only — never with a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks, FIFOs and /dev/zero are POSIX")
+
+
+def _snapshot(folder: Path) -> dict:
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        st = p.lstat()
+        data = p.read_bytes() if p.is_file() and not p.is_symlink() else b""
+        out[str(p.relative_to(folder))] = (st.st_mode, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
+    return out
+
+
+def _git(*args, cwd):
+    subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name, data in {"video.mov": b"movie", "v2-contract.pdf": b"%PDF-1.4 contract", "old.tmp": b"x", "notes.txt": b"mine"}.items():
+        (outside / name).write_bytes(data)
+    old = outside / "old.tmp"
+    os.utime(old, (old.stat().st_atime - 7200, old.stat().st_mtime - 7200))
+    (outside / "rules").mkdir()
+    (outside / "rules" / "theirs.toml").write_text("", encoding="utf-8")
+
+    origin = tmp_path / "origin"
+    (origin / "reports").mkdir(parents=True)
+    (origin / "reports" / "a.txt").write_bytes((EXAMPLES / "defects.txt").read_bytes())
+    (origin / "reports" / "b.md").write_bytes((EXAMPLES / "clean.md").read_bytes())
+    os.symlink("../../outside", origin / ".xxgk-lint-cache")  # a committed cache "folder"
+    os.symlink("/dev/zero", origin / "reports" / "zero.txt")
+    (origin / "slow").mkdir()
+    (origin / "slow" / "pack.toml").write_text(
+        '[[rule]]\nid = "XX101"\nname = "slow"\ncategory = "typography"\nseverity = "warning"\nkind = "pattern"\n'
+        'message = "可疑“{match}”"\ndescription = "慢。"\nparams = { regex = "[^。]*[^。]*[^。]*[^。]*[QZ]" }\n',
+        encoding="utf-8",
+    )
+    (origin / "xxgk-lint.toml").write_text('rule-dirs = ["slow", "../outside/rules"]\n', encoding="utf-8")
+    (origin / "deep").mkdir()
+    (origin / "deep" / "xxgk-lint.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    (origin / "deep" / "r.txt").write_bytes((EXAMPLES / "clean.txt").read_bytes())
+    _git("init", "-q", cwd=origin)
+    _git("add", "-A", cwd=origin)
+    _git("commit", "-qm", "traps", cwd=origin)
+
+    clone = tmp_path / "work" / "clone"
+    clone.parent.mkdir()
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+    os.mkfifo(clone / "reports" / "pipe.txt")  # git keeps no FIFOs: made after the clone
+    return clone, outside
+
+
+def _run(args, cwd):
+    try:
+        p = subprocess.run([sys.executable, "-m", "xxgk_lint.linter", *args], cwd=cwd, capture_output=True, timeout=60,
+                           env={**os.environ, "XXGK_LINT_CACHE_DIR": str(Path(cwd).parent / "user-cache")})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"xxgk-lint {' '.join(args)} hung")
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "."],
+        ["check", "--jobs", "2", "."],
+        ["check", "--fix", "."],
+        ["check", "reports/pipe.txt"],
+        ["check", "reports/zero.txt"],
+        ["parse", "reports/pipe.txt"],
+        ["check", "--isolated", "reports"],
+        ["check", "deep/r.txt"],
+    ],
+    ids=lambda a: "-".join(a),
+)
+def test_a_hostile_repository_changes_nothing_outside_and_ends_cleanly(hostile, args):
+    clone, outside = hostile
+    before = _snapshot(outside)
+    code, out, err = _run(args, clone)
+    assert code in (0, 1, 2), (code, err)
+    assert "Traceback" not in err and "Traceback" not in out, err
+    assert _snapshot(outside) == before
+    if args[:2] == ["check", "."]:
+        assert code == 2 and "rule-dirs" in err  # the configuration names rules outside: refused
+
+
+def test_a_slow_regex_in_the_repositorys_own_pack_is_refused_not_run(hostile):
+    clone, outside = hostile
+    (clone / "xxgk-lint.toml").write_text('rule-dirs = ["slow"]\n', encoding="utf-8")
+    before = _snapshot(outside)
+    code, _, err = _run(["check", "reports/a.txt"], clone)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 1 and "pack.toml" in lines[0] and "Traceback" not in err
+    assert _snapshot(outside) == before
