@@ -112,3 +112,15 @@ def test_a_slow_regex_in_the_repositorys_own_pack_is_refused_not_run(hostile):
     lines = [line for line in err.splitlines() if line.strip() and "警告" not in line]  # (the cache warning)
     assert code == 2 and len(lines) == 1 and "pack.toml" in lines[0] and "Traceback" not in err
     assert _snapshot(outside) == before
+
+
+def test_a_configuration_that_is_a_fifo_or_dev_zero_ends_at_once(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_bytes((EXAMPLES / "clean.txt").read_bytes())
+    os.mkfifo(tmp_path / "pipe.toml")
+    os.symlink("/dev/zero", tmp_path / "zero.toml")
+    for config in ("pipe.toml", "zero.toml"):
+        code, _, err = _run(["check", "--config", config, "r.txt"], tmp_path)
+        assert code == 2 and config in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    os.mkfifo(tmp_path / "xxgk-lint.toml")  # found upward: not a regular file, not a configuration
+    assert _run(["check", "r.txt"], tmp_path)[0] == 0

@@ -211,15 +211,29 @@ def _rule_dir(where, base: Path, d: str) -> Path:
     return p
 
 
+def _text_of(path: Path) -> str:
+    """A configuration file's text: a regular file within the size cap only (a FIFO or a
+    /dev/zero link named xxgk-lint.toml must not hang or fill memory)."""
+    from ..reading.files import read_bytes
+    from ..support.errors import ReadError
+
+    try:
+        return read_bytes(path).decode("utf-8")
+    except ReadError as exc:
+        raise ConfigError(path, "(file)", str(exc).split("：", 1)[-1]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, "(file)", f"不是 UTF-8 文本：{exc}") from None
+
+
 def _read(path: Path) -> dict | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _text_of(path)
+    except OSError as exc:
         raise ConfigError(path, "(file)", f"无法读取：{exc}") from None
     try:
         data = toml.loads(text)
     except toml.TOMLDecodeError as exc:
-        raise ConfigError(path, "(toml)", f"不是有效的 TOML:{exc}") from None
+        raise ConfigError(path, "(toml)", f"不是有效的 TOML：{exc}") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         section = tool.get("xxgk-lint") if isinstance(tool, dict) else None
@@ -241,7 +255,7 @@ def find_config_file(start: Path) -> Path | None:
         p = folder / "pyproject.toml"
         if p.is_file():
             try:
-                if "xxgk-lint" in p.read_text(encoding="utf-8", errors="replace") and _read(p) is not None:
+                if "xxgk-lint" in _text_of(p) and _read(p) is not None:
                     return p
             except ConfigError:
                 raise
