@@ -47,3 +47,21 @@ def test_the_summary_counts_the_reports_not_fully_checked(tmp_path):
     out = subprocess.run([sys.executable, "-m", "xxgk_lint.linter", "check", "--isolated", "--no-cache", str(tmp_path)],
                          capture_output=True, text=True, timeout=120).stdout
     assert "表格完整核对的报告 1 份；1 份的表格未能完整核对" in out
+
+
+def test_parse_says_what_could_and_could_not_be_checked():
+    import json
+    import subprocess
+    import sys
+
+    def coverage(text):
+        p = subprocess.run([sys.executable, "-m", "xxgk_lint.linter", "parse", "-"], input=text.encode("utf-8"),
+                           capture_output=True, timeout=120)
+        return json.loads(p.stdout)["coverage"]["applications"]
+
+    full = coverage(CLEAN)
+    assert full["equations"] == full["checked"] > 30 and not full["unchecked"] and not full["rows_not_read"]
+    row = "4.保护第三方合法权益                      1        0          0          0              0              0      1"
+    part = coverage(CLEAN.replace(row, row.rsplit(" ", 1)[0]))
+    assert part["checked"] == part["equations"] - len(part["unchecked"]) and part["unchecked"]
+    assert part["rows_not_read"] == [{"row": "result.refuse.third_party", "status": "missing_cells"}]

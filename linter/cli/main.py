@@ -521,8 +521,40 @@ def cmd_parse(args) -> int:
     else:
         text, name = read_report(args.path).text, args.path
     doc = build(text, name)
-    print(json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1))
+    model = document_to_dict(doc)
+    model["coverage"] = _coverage(doc)
+    print(json.dumps(model, ensure_ascii=False, indent=1))
     return EXIT_OK
+
+
+def _coverage(doc) -> dict:
+    """Per table: the rows read and not, and the equations of the rule set checked and not
+    (with the cells that stopped them) — what `check` could verify of this report."""
+    from ..checking.config import Config
+    from ..checking.engine import Linter
+
+    equations = [r for r in Linter(Config()).rules if r.kind == "equation"]
+    out: dict = {}
+    for key, table in doc.tables.items():
+        if table is None:
+            out[key] = None
+            continue
+        total, unchecked = 0, []
+        for rule in equations:
+            if rule.checker.p["table"] != key:
+                continue
+            total += len(rule.checker.scopes(table))
+            for scope, cells in rule.checker.unchecked(table):
+                unchecked.append({"rule": rule.id, "scope": scope, "cells": [list(c) for c in cells]})
+        out[key] = {
+            "rows_read": [r.key for r in table.rows if r.key and r.status == "ok"],
+            "rows_not_read": [{"row": r.key, "status": r.status} for r in table.rows if r.key and r.status not in ("ok", "absent")],
+            "rows_absent": [r.key for r in table.rows if r.key and r.status == "absent"],
+            "equations": total,
+            "checked": total - len(unchecked),
+            "unchecked": unchecked,
+        }
+    return out
 
 
 def _is_document(path: str) -> bool:
