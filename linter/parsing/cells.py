@@ -247,7 +247,7 @@ def _cut(tokens, kinds, groups, check, target, limit: int, budget: list[int]) ->
     try:
         walk(0, 0)
     finally:
-        del walk  # a recursive closure refers to itself: break the cycle (the collector is paused)
+        walk = None  # a recursive closure refers to itself: break the cycle (the collector is paused)
     return out
 
 
