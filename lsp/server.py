@@ -5,6 +5,21 @@
   while a lint runs, further changes only mark the document dirty, and the next lint takes
   the latest version — no fixed debounce delay. A result for an older version is never
   published over a newer one.
+- One document's lint does not hold up another's: documents lint on two lanes, one thread
+  each — light ones (under HEAVY_CHARS characters: every real report, a few ms each) and
+  heavy ones. A light document never waits for a heavy one's lint: its diagnostics come
+  after the light lints queued before it, and a running heavy lint (sharing the interpreter
+  lock) at most halves its speed; a heavy document waits at most for the heavy lints queued
+  before it (~0.15 s per MB each). Threads rather than a worker process: hovers, symbols,
+  inlay hints and code actions read the Document model of the published result, and
+  sending a 5 MB report's model back from a process costs about what building it costs;
+  a lint's time is linear in the text, so a lane of its own bounds what a big one can hold
+  up. Each open document has a Linter of its own (the incremental memo of its rules' last
+  run), used by one thread at a time (DocState.lock: the lint and a fix-all of the same
+  document may run on different lanes).
+- Closing a document drops all it held: its state (model, findings, converted diagnostics),
+  its Linter and with it the memo; once its last lint has finished, the memory goes back to
+  the system (gc, then malloc_trim on glibc).
 - Diagnostics carry the rule code, the source, severity from rule and configuration, a link
   to the rule's documentation, related locations and the fix (in `data`).
 - Requests about a document's content (symbols, inlay hints, hover, code actions) asked while
@@ -18,23 +33,36 @@
   give, on each total cell).
 - Configuration: the same discovery as the CLI (pyproject.toml / xxgk-lint.toml upward from
   the document), overlaid with the client's `xxgkLint` settings; reloaded when they change.
+- Every request is answered: one whose params fail validation (a negative position, no
+  params) gets InvalidParams, one that is no JSON-RPC request InvalidRequest (XxgkProtocol).
+- The stdio stream survives a client's framing mistakes (FrameReader): a wrong
+  Content-Length, bytes between frames — the server resynchronises at the next header; a
+  frame over MAX_FRAME bytes is never allocated, only skipped. Each is logged; a request
+  whose frame could not be read is answered with a parse error when its id is legible.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
 import logging
 import os
+import re
 import sys
+import threading
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import JsonRPCResponseMessage, LanguageServerProtocol
 from pygls.workspace.text_document import TextDocument
 
 from ..linter import __version__
@@ -71,6 +99,16 @@ SEVERITY = {
 }
 
 
+# Documents of more characters than this lint on the heavy lane (~0.05 s of lint; real reports
+# are a few per cent of it), shorter ones on the light lane.
+HEAVY_CHARS = 200_000
+# A frame longer than this is a client's mistake (VS Code syncs no file over 50 MB): skipped,
+# never allocated.
+MAX_FRAME = 64 * 1024 * 1024
+# After the last close, how long to wait before giving memory back (s): one release per burst.
+RELEASE_DELAY = 0.3
+
+
 @dataclass
 class DocState:
     """What the server knows of one open document."""
@@ -79,14 +117,26 @@ class DocState:
     language: str = "plaintext"
     dirty: bool = False
     task: asyncio.Task | None = None
+    job: Future | None = None  # the lint running or queued on a lane thread
     version: int | None = None  # version of the published result
     doc: object = None  # the Document model of that version
     diags: list[Diagnostic] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # text lines of that version
-    linter: Linter | None = None
+    linter: Linter | None = None  # the Linter that gave the published result
+    # the document's own Linter (for the configuration `engine_key`): its incremental memo is
+    # of this document only and goes with it
+    engine: Linter | None = None
+    engine_key: tuple | None = None
+    # held while `engine` lints: a lint and a fix-all of this document may run on two lanes
+    lock: threading.Lock = field(default_factory=threading.Lock)
     # finding -> (the text of the lines its positions are on, its LSP form): most findings
     # survive a keystroke unchanged, and converting hundreds of them costs more than a lint
     converted: dict = field(default_factory=dict)
+
+    def drop(self) -> None:
+        """Let go of everything of the document (it was closed)."""
+        self.doc, self.diags, self.lines, self.converted = None, [], [], {}
+        self.linter = self.engine = self.engine_key = None
 
 
 def uri_to_path(uri: str) -> str | None:
@@ -99,14 +149,343 @@ def uri_to_path(uri: str) -> str | None:
     return path
 
 
+# -- JSON-RPC: every request answered -----------------------------------------------------------
+
+
+class _Rejected:
+    """A message pygls could not structure (params that fail validation …): a request among
+    them is answered with `error`, a notification or response is dropped (logged)."""
+
+    __slots__ = ("id", "method", "error")
+
+    def __init__(self, msg_id, method: str, error: types.ResponseError):
+        self.id, self.method, self.error = msg_id, method, error
+
+
+def _msg_id(data) -> int | str | None:
+    """The id of a request, when it is a valid one (an integer or a string)."""
+    if not isinstance(data, dict):
+        return None
+    value = data.get("id")
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+
+
+def _reason(exc: BaseException) -> str:
+    """What is wrong with a message, in one line (cattrs' paths: `… @ $.params.position`)."""
+    cause = exc.__cause__ or exc
+    try:
+        from cattrs import transform_error
+
+        lines = transform_error(cause)
+    except Exception:
+        lines = [f"{type(cause).__name__}: {cause}"]
+    return "；".join(lines)[:500]
+
+
+class XxgkProtocol(LanguageServerProtocol):
+    """pygls' protocol, answering what pygls 2.1 leaves unanswered: a request whose params do
+    not structure (pygls raises out of its reader and the client waits forever), a request
+    that is no JSON-RPC 2.0 (pygls drops it), a request after shutdown."""
+
+    shutting_down = False
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            reason = _reason(exc)
+            if "method" in data:  # a request (answered with the error) or a notification (dropped)
+                method = str(data["method"])
+                error = types.ResponseError(code=types.ErrorCodes.InvalidParams, message=f"{method} 的参数无效：{reason}")
+                return _Rejected(_msg_id(data), method, error)
+            if "id" in data:
+                # a response to one of our requests: what waits for it gets the bare value (or
+                # an error) rather than never an answer
+                if "error" not in data:
+                    return JsonRPCResponseMessage(id=data["id"], jsonrpc=self.VERSION, result=data.get("result"))
+                error = types.ResponseError(code=types.ErrorCodes.InternalError, message=f"无法读取的错误回复：{reason}")
+                return types.ResponseErrorMessage(id=data["id"], error=error)
+            error = types.ResponseError(code=types.ErrorCodes.InvalidRequest, message=f"既无 method 也无 id：{reason}")
+            return _Rejected(None, "（无 method）", error)
+
+    def reject(self, msg_id, code: types.ErrorCodes, message: str) -> None:
+        """Answer request `msg_id` with an error; None: a message whose id could not be read,
+        answered with `"id": null` as JSON-RPC has it (lsprotocol's converter would leave out
+        a null id)."""
+        if msg_id is None:
+            self._send_data({"jsonrpc": self.VERSION, "id": None, "error": {"code": int(code), "message": message}})
+        else:
+            self._send_response(msg_id, error=types.ResponseError(code=code, message=message))
+
+    def handle_message(self, message) -> None:
+        if isinstance(message, _Rejected):
+            if message.id is None:
+                log.warning("丢弃了无效的消息 %s：%s", message.method, message.error.message)
+            else:
+                log.warning("请求 %s（id %s）无效，已回复错误：%s", message.method, message.id, message.error.message)
+                self._send_response(message.id, error=message.error)
+            return
+        if getattr(message, "jsonrpc", None) != self.VERSION:
+            # not a JSON-RPC 2.0 message (pygls drops it, or fails on it, silently)
+            if not isinstance(message, dict) and not hasattr(message, "jsonrpc"):  # a list, a number …
+                log.warning("丢弃了一条不是 JSON 对象的消息：%.200r", message)
+                self.reject(None, types.ErrorCodes.InvalidRequest, "消息应为一个 JSON 对象。")
+                return
+            msg_id = _msg_id(message) if isinstance(message, dict) else getattr(message, "id", None)
+            method = message.get("method") if isinstance(message, dict) else getattr(message, "method", None)
+            if method is not None and msg_id is not None:
+                log.warning("请求 %s（id %s）不是 JSON-RPC 2.0 请求，已回复错误。", method, msg_id)
+                self.reject(msg_id, types.ErrorCodes.InvalidRequest, "不是 JSON-RPC 2.0 请求（应有 \"jsonrpc\": \"2.0\"）。")
+            else:
+                log.warning("丢弃了一条不是 JSON-RPC 2.0 的消息：%.200r", message)
+            return
+        method = getattr(message, "method", None)
+        if self.shutting_down and method not in (None, types.EXIT) and getattr(message, "id", None) is not None:
+            self.reject(message.id, types.ErrorCodes.InvalidRequest, "服务器正在关闭，不再处理请求。")
+            return
+        super().handle_message(message)
+
+    def receive(self, body: bytes) -> None:
+        """Handle the body of one frame (from FrameReader)."""
+        try:
+            data = json.loads(body)
+        except ValueError as exc:  # also a body that is no UTF-8
+            msg_id = _legible_id(body)
+            log.error("无法解析的消息（%d 字节，%s），已丢弃%s：%.120r", len(body), exc, f"并回复请求 {msg_id} 错误" if msg_id is not None else "", body[:120])
+            self.reject(msg_id, types.ErrorCodes.ParseError, f"无法解析的消息：{exc}")
+            return
+        try:
+            message = self.structure_message(data) if isinstance(data, dict) else data
+            self.handle_message(message)
+        except Exception:
+            log.error("处理消息时出错：\n%s", traceback.format_exc())
+
+
+_ID = re.compile(rb'"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.){0,200}")')
+
+
+def _legible_id(head: bytes) -> int | str | None:
+    """The id of the request a broken frame starts with, when it can be read before its
+    params ({"jsonrpc":"2.0","id":7,"method":…,"params":… as clients write them)."""
+    head = head[:4096].split(b'"params"', 1)[0]
+    if b'"method"' not in head:
+        return None
+    m = _ID.search(head)
+    if m is None:
+        return None
+    try:
+        value = json.loads(m.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, (int, str)) else None
+
+
+# -- the stdio stream: frames that survive a client's mistakes ------------------------------------
+
+_HEADER = b"content-length:"
+_HEADER_AS_SENT = b"Content-Length:"
+_LINE_CAP = 64 * 1024  # a header line is short: a longer "line" is junk (its tail is kept)
+_CHUNK = 256 * 1024
+
+
+class FrameReader:
+    """The base protocol's frames (`Content-Length: N` header lines, a blank line, N bytes of
+    body) read off a binary stream — resynchronising instead of desynchronising for good:
+
+    - a header is found anywhere in a line, bytes before it are skipped (the rest of a body
+      whose Content-Length was too short, junk between frames);
+    - a body whose Content-Length is too long ends where the next frame's header begins right
+      after a complete JSON body (which a proper body cannot contain: a JSON object ends at
+      its last byte), so the frame after it is not swallowed and no read waits for bytes that
+      never come;
+    - a Content-Length over `limit` is not allocated: the frame is skipped (its request is
+      answered with an error when the id is legible in what has arrived of it);
+    - memory stays bounded by `limit` and `_LINE_CAP` whatever arrives.
+    Everything skipped is logged. Reads with read1 (what is available, at most one system
+    call): a frame is handed on as soon as it is complete, on a pipe as on a file.
+    """
+
+    def __init__(self, stream, limit: int = MAX_FRAME):
+        self._read = getattr(stream, "read1", None) or stream.read
+        self._buf = bytearray()
+        self.limit = limit
+        self.eof = False
+        self.skipped = 0  # bytes skipped since the last frame (logged with it)
+
+    def _fill(self, n: int = 65536) -> bool:
+        if self.eof:
+            return False
+        data = self._read(n)
+        if not data:
+            self.eof = True
+            return False
+        self._buf += data
+        return True
+
+    def _line(self) -> bytes | None:
+        """The next line (with its \\n; the rest of the stream at its end); None at the end."""
+        start = 0
+        while True:
+            i = self._buf.find(b"\n", start)
+            if i >= 0:
+                line = bytes(self._buf[: i + 1])
+                del self._buf[: i + 1]
+                return line
+            if len(self._buf) > _LINE_CAP:
+                cut = len(self._buf) - 64  # a header may begin in the last bytes
+                self.skipped += cut
+                del self._buf[:cut]
+            start = len(self._buf)
+            if not self._fill():
+                if not self._buf:
+                    return None
+                line = bytes(self._buf)
+                self._buf.clear()
+                return line
+
+    def _skipped(self, what: str) -> None:
+        if self.skipped:
+            log.warning("跳过了 %d 字节不成消息的数据（%s）。", self.skipped, what)
+            self.skipped = 0
+
+    def next_frame(self) -> bytes | _Oversized | None:
+        """The body of the next frame; None at the end of the stream."""
+        while True:
+            length = None
+            while True:
+                line = self._line()
+                if line is None:
+                    self._skipped("在流的末尾")
+                    return None
+                i = line.lower().rfind(_HEADER)  # a header ends its line: after any junk
+                if i >= 0:
+                    self.skipped += i
+                    value = line[i + len(_HEADER) :].strip()
+                    if value.isdigit():
+                        # (a number of thousands of digits is refused by int(): over the limit anyway)
+                        length = int(value) if len(value) <= 18 else self.limit + 1
+                        announced = value[:40].decode("ascii")
+                    else:
+                        log.warning("无效的 Content-Length：%.40r，在下一个消息头处重新同步。", value)
+                        self.skipped += len(line) - i
+                        length = None
+                elif not line.strip() and length is not None:
+                    break  # the blank line after the headers
+                elif length is None:
+                    self.skipped += len(line)  # no header of a frame: junk
+                # else another header of the frame (Content-Type): nothing to do with it
+            self._skipped("在消息头之前")
+            if length > self.limit:
+                msg_id = _legible_id(bytes(self._buf[:4096]))
+                log.error("消息长度 %s 字节超过上限 %d 字节：不读入这条消息，在下一个消息头处重新同步。", announced, self.limit)
+                return _Oversized(msg_id, announced)
+            body = self._body(length)
+            if body is not None:
+                return body
+
+    def _body(self, length: int) -> bytes | None:
+        """The body of a frame of `length` bytes (None: the stream ended inside it)."""
+        buf, mark = self._buf, _HEADER_AS_SENT
+        scan = counted = depth = 0
+        while True:
+            have = len(buf)
+            # the next frame's header inside this body, right after a complete JSON body: the
+            # Content-Length was too long
+            end = min(have, length - 1 + len(mark))
+            j = buf.find(mark, scan, end)
+            while 0 <= j < length:
+                if self._is_body(j):
+                    return self._take(j, length)
+                j = buf.find(mark, j + 1, end)
+            scan = max(scan, end - len(mark) + 1)
+            if have >= length:
+                return self._take(length)
+            # nothing after it yet, and what has come is a whole JSON body: the client waits
+            # for the answer to it, not the bytes it announced (braces counted first, so that
+            # a body is rarely parsed before its end)
+            depth += buf.count(b"{", counted) - buf.count(b"}", counted)
+            counted = have
+            if depth <= 0 and self._is_body(have):
+                return self._take(have, length)
+            if not self._fill(min(length - have, _CHUNK)):
+                if buf:
+                    log.warning("流在消息中途结束（Content-Length %d，只收到 %d 字节）。", length, len(buf))
+                    buf.clear()
+                return None
+
+    def _is_body(self, n: int) -> bool:
+        """Whether the first `n` bytes are one JSON object (whitespace after it allowed)."""
+        buf, k = self._buf, n - 1
+        while k >= 0 and buf[k] in b" \t\r\n":
+            k -= 1
+        if k <= 0 or buf[k] != 0x7D:  # "}"
+            return False
+        try:
+            return isinstance(json.loads(bytes(buf[:n])), dict)
+        except ValueError:
+            return False
+
+    def _take(self, n: int, announced: int | None = None) -> bytes:
+        if announced is not None:
+            log.warning("Content-Length（%d）比消息（%d 字节）长：按消息的实际长度读，在下一个消息头处重新同步。", announced, n)
+        with memoryview(self._buf) as view:
+            body = bytes(view[:n])
+        del self._buf[:n]
+        return body
+
+
+class _Oversized:
+    """What next_frame gives for a frame over the limit: no body, only the id of its request
+    (when legible) to answer."""
+
+    __slots__ = ("msg_id", "length")
+
+    def __init__(self, msg_id, length: str):
+        self.msg_id, self.length = msg_id, length  # the Content-Length as announced
+
+
+_LIBC: list = []
+
+
+def _glibc():
+    """The C library when it is glibc (None elsewhere: Windows, macOS, musl)."""
+    if not _LIBC:
+        lib = None
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            try:
+                lib = ctypes.CDLL(None)  # the symbols the interpreter is linked with
+                lib.malloc_trim, lib.mallopt  # glibc's: musl has neither
+            except (OSError, AttributeError):
+                lib = None
+        _LIBC.append(lib)
+    return _LIBC[0]
+
+
+def _tune_malloc() -> None:
+    """glibc, before the threads start: blocks of 128 KB and more always mmap'ed (given back
+    when freed — after the first free of a 5 MB text the threshold would rise to 5 MB, and the
+    next ones would stay in the heap) and one arena (allocation is serialised by the
+    interpreter lock anyway: an arena per lane thread only fragments)."""
+    lib = _glibc()
+    if lib is not None:
+        lib.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+        lib.mallopt(-8, 1)  # M_ARENA_MAX
+
+
 class XxgkServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("xxgk-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "xxgk-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=XxgkProtocol
+        )
         self.settings: dict = {}
         self.states: dict[str, DocState] = {}
-        self.linters: dict[tuple, Linter] = {}
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint")
+        # the two lanes: a light document's lint never queues behind a heavy one's
+        self.light = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-light")
+        self.heavy = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-heavy")
         self.config_error: str | None = None
+        self._release: asyncio.TimerHandle | None = None
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -135,24 +514,29 @@ class XxgkServer(LanguageServer):
                 cfg.severity[code] = level
         return cfg
 
-    def linter_for(self, path: str | None) -> Linter:
+    def engine_for(self, st: DocState, path: str | None) -> Linter:
+        """The document's own Linter for its configuration (a new one when that changed)."""
         cfg = self.config_for(path)
         key = cfg.key()
-        linter = self.linters.get(key)
-        if linter is None:
-            try:
-                linter = Linter(cfg, incremental=True)
-            except (ConfigError, RuleError) as exc:
-                if self.config_error != str(exc):
-                    self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误：{exc}"))
-                self.config_error = str(exc)
-                linter = Linter(Config(), incremental=True)
-            self.linters[key] = linter
+        if st.engine is not None and st.engine_key == key:
+            return st.engine
+        try:
+            linter = Linter(cfg, incremental=True)  # the rules are loaded once per process
+        except (ConfigError, RuleError) as exc:
+            if self.config_error != str(exc):
+                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"xxgk-lint 规则加载错误：{exc}"))
+            self.config_error = str(exc)
+            linter = Linter(Config(), incremental=True)
+        st.engine, st.engine_key = linter, key
         return linter
+
+    def lane(self, text: str) -> ThreadPoolExecutor:
+        return self.heavy if len(text) > HEAVY_CHARS else self.light
 
     def reload(self) -> None:
         find_config_file.cache_clear()
-        self.linters.clear()
+        for st in self.states.values():
+            st.engine = st.engine_key = None  # rules and configuration read anew
         for uri in list(self.states):
             self.schedule(uri)
 
@@ -167,7 +551,6 @@ class XxgkServer(LanguageServer):
             st.task = asyncio.get_event_loop().create_task(self._lint_loop(uri))
 
     async def _lint_loop(self, uri: str) -> None:
-        loop = asyncio.get_event_loop()
         st = self.states.get(uri)
         while st is not None and st.dirty:
             st.dirty = False
@@ -177,13 +560,17 @@ class XxgkServer(LanguageServer):
             except Exception:
                 return
             path = uri_to_path(uri)
-            linter = self.linter_for(path)
+            linter = self.engine_for(st, path)
             name = path or uri
+            st.job = self.lane(text).submit(_lint, st.lock, linter, text, name)
             try:
-                doc, diags, errors = await loop.run_in_executor(self.executor, _lint, linter, text, name)
+                doc, diags, errors = await asyncio.wrap_future(st.job)
             except Exception:
                 log.error("lint of %s failed:\n%s", uri, traceback.format_exc())
                 return
+            finally:
+                # cancelled (closed): the frame lives on in the exception's traceback a while
+                text = document = None
             for e in errors:
                 log.error(e)
             if self.states.get(uri) is not st:
@@ -221,6 +608,88 @@ class XxgkServer(LanguageServer):
         except Exception:
             return False
 
+    def closed(self, st: DocState) -> None:
+        """Document `st` was closed: drop all it held, give the memory back once its last lint
+        (a thread cannot be stopped) has finished."""
+        if st.task is not None:
+            st.task.cancel()  # also takes a queued lint off its lane
+        job = st.job
+        st.drop()
+        st.job = st.task = None
+        loop = asyncio.get_running_loop()
+        if job is not None and not job.done():
+
+            def finished(_f, loop=loop) -> None:
+                try:
+                    loop.call_soon_threadsafe(self.release_memory_soon)
+                except RuntimeError:  # the loop is closed: the server is exiting
+                    pass
+
+            job.add_done_callback(finished)
+        else:
+            self.release_memory_soon()
+
+    def release_memory_soon(self) -> None:
+        """Give freed memory back to the system shortly (once for a burst of closes)."""
+        if self._release is not None:
+            self._release.cancel()
+        self._release = asyncio.get_running_loop().call_later(RELEASE_DELAY, self._release_memory)
+
+    def _release_memory(self) -> None:
+        self._release = None
+        gc.collect()  # a cancelled task's frames (its text, its model) are held in a cycle
+        lib = _glibc()
+        if lib is not None:
+            lib.malloc_trim(0)  # the heap's free pages back to the system
+
+    # -- the stdio stream -----------------------------------------------------------------------
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """pygls' start_io with a reader of our own (FrameReader, XxgkProtocol.receive): one
+        read per frame, and a client's framing mistakes resynchronised instead of fatal."""
+        _tune_malloc()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        frames = FrameReader(stdin or sys.stdin.buffer)
+        code = 0
+        try:
+            asyncio.run(self._serve(frames))
+        except BrokenPipeError:
+            log.error("与客户端的连接已断开，语言服务器退出。")
+            code = 1
+        except KeyboardInterrupt:
+            pass
+        except SystemExit as exc:  # the exit notification: 0 after shutdown, 1 without
+            code = exc.code if isinstance(exc.code, int) else 0
+        finally:
+            self.light.shutdown(wait=False, cancel_futures=True)
+            self.heavy.shutdown(wait=False, cancel_futures=True)
+            self.shutdown()
+        if code:
+            sys.exit(code)
+
+    async def _serve(self, frames: FrameReader) -> None:
+        loop = asyncio.get_running_loop()
+        # one blocking read per frame off the event loop; no read is pending while a frame is
+        # handled (so the exit notification leaves no thread behind waiting on stdin)
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-stdin")
+        try:
+            while True:
+                try:
+                    body = await loop.run_in_executor(reader, frames.next_frame)
+                except Exception:  # the stream itself failed (not a client's mistake)
+                    log.error("读取客户端的输入时出错，语言服务器退出：\n%s", traceback.format_exc())
+                    raise SystemExit(1) from None
+                if body is None:
+                    log.info("客户端关闭了输入，语言服务器退出。")
+                    return
+                if isinstance(body, _Oversized):
+                    if body.msg_id is not None:
+                        self.protocol.reject(body.msg_id, types.ErrorCodes.InvalidRequest, f"消息过长（{body.length} 字节，上限 {frames.limit} 字节）。")
+                    continue
+                self.protocol.receive(body)
+        finally:
+            reader.shutdown(wait=False)
+
     def publish(self, st: DocState) -> None:
         enc = self.workspace.position_encoding
         out = []
@@ -242,10 +711,11 @@ def _line_texts(lines: list[str], d: Diagnostic) -> tuple:
     return tuple(lines[k - 1] if 1 <= k <= n else None for s in spans for k in (s.line, s.end_line))
 
 
-def _lint(linter: Linter, text: str, name: str):
-    doc, diags = linter.lint_text(text, name)
-    errors = list(linter.errors)
-    linter.errors.clear()
+def _lint(lock: threading.Lock, linter: Linter, text: str, name: str):
+    with lock:
+        doc, diags = linter.lint_text(text, name)
+        errors = list(linter.errors)
+        linter.errors.clear()
     return doc, diags, errors
 
 
@@ -339,9 +809,14 @@ def did_save(ls: XxgkServer, params: types.DidSaveTextDocumentParams) -> None:
 def did_close(ls: XxgkServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     st = ls.states.pop(uri, None)
-    if st is not None and st.task is not None:
-        st.task.cancel()
+    if st is not None:
+        ls.closed(st)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.SHUTDOWN)
+def on_shutdown(ls: XxgkServer, params) -> None:
+    ls.protocol.shutting_down = True  # requests after it are answered with an error (XxgkProtocol)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -397,10 +872,15 @@ def _wants_kind(only, kind: str) -> bool:
     return any(k == "" or kind == k or kind.startswith(k + ".") for k in map(_kind_value, only))
 
 
-def _fixed_text(linter: Linter, text: str, name: str, any_document: bool) -> str | None:
+def _fixed_text(lock: threading.Lock, linter: Linter, text: str, name: str, any_document: bool) -> str | None:
     """`text` with every safe fix applied as `xxgk-lint check --fix` applies them (fix_text:
     passes until none applies, overlapping fixes wait for the next pass); None when nothing
     changes or the text is not a report the server lints (`any_document` False)."""
+    with lock:
+        return _fixed_text_locked(linter, text, name, any_document)
+
+
+def _fixed_text_locked(linter: Linter, text: str, name: str, any_document: bool) -> str | None:
     doc, diags = linter.lint_text(text, name)
     try:
         if not (any_document or doc.looks_like_report):
@@ -428,13 +908,11 @@ async def _fix_all_edit(ls: XxgkServer, uri: str) -> tuple[types.WorkspaceEdit |
     document = ls.workspace.get_text_document(uri)
     text, version = document.source, document.version
     path = uri_to_path(uri)
-    linter = ls.linter_for(path)
-    loop = asyncio.get_running_loop()
+    linter = ls.engine_for(st, path)
     try:
-        # the one lint thread: the linter is never used by two threads at once
-        new = await loop.run_in_executor(
-            ls.executor, _fixed_text, linter, text, path or uri, st.language == "gov-report"
-        )
+        # on the document's lane, under its lock: its Linter is never used by two threads at once
+        job = ls.lane(text).submit(_fixed_text, st.lock, linter, text, path or uri, st.language == "gov-report")
+        new = await asyncio.wrap_future(job)
     except Exception:
         log.error("fixing %s failed:\n%s", uri, traceback.format_exc())
         return None, version
@@ -731,7 +1209,11 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pygls").setLevel(logging.WARNING)
     # a client cancelling a request that was already answered is a normal race, not a warning
-    logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
+    rpc = logging.getLogger("pygls.protocol.json_rpc")
+    rpc.setLevel(logging.ERROR)
+    # a message that does not structure: pygls logs cattrs' whole exception tree, XxgkProtocol
+    # says what is wrong in one line (and answers it)
+    rpc.addFilter(lambda record: not str(record.msg).startswith("Unable to deserialize message"))
     server.start_io()
 
 
