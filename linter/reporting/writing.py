@@ -20,7 +20,6 @@ that died (its pid no longer alive) is removed the next time the file beside it 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 from pathlib import Path
 
@@ -265,6 +264,8 @@ def write_report(path: Path, text: str, encoding: str, original: bytes | None = 
         exact = False
     if not exact:
         raise WriteError(f"{name}: 无法按原编码（{encoding}）逐字节写回，未写入修复")
+    import hashlib  # here, not at start-up: most runs write nothing
+
     digest = hashlib.sha256(original).digest()
     changed = f"{name}: 读取后文件已被改动，未写入修复（请重新运行）"
 
