@@ -509,12 +509,12 @@ def _summary(diags, linted, results, args) -> str:
 def cmd_parse(args) -> int:
     from ..parsing.builder import build
     from ..reporting.dump import document_to_dict
-    from ..reading.files import decode, read_report
+    from ..reading.files import decode, is_document, read_report
 
     if args.path == "-":
         text, _ = decode(sys.stdin.buffer.read(), "-")
         name = "-"
-    elif _is_document(args.path):
+    elif is_document(args.path):
         from ..reading.documents import read_document
 
         text, name = read_document(args.path).text, args.path
@@ -557,18 +557,14 @@ def _coverage(doc) -> dict:
     return out
 
 
-def _is_document(path: str) -> bool:
-    return path.lower().endswith((".pdf", ".docx", ".html", ".htm", ".doc", ".wps"))
-
-
 def cmd_convert(args) -> int:
     """Any report (PDF, Word, web page, text) as a Markdown report: its tables as pipe tables,
     the text an author can keep drafting in, and that lints like the original."""
     from ..reading.documents import read_document
-    from ..reading.files import read_report
+    from ..reading.files import is_document, read_report
     from ..reporting.writing import atomic_write
 
-    if _is_document(args.path):
+    if is_document(args.path):
         text = read_document(args.path).text
     else:
         text = read_report(args.path).text

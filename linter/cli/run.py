@@ -397,10 +397,10 @@ def _read(path: str) -> tuple[bytes | None, str]:
     message = _UNREADABLE.get(path)
     if message is not None:  # a folder the walk could not read (see collect)
         return None, message
-    from ..reading.files import ReadError, read_bytes
+    from ..reading.files import ReadError, is_document, read_bytes
 
     try:
-        if _is_document(path):
+        if is_document(path):
             from ..reading.documents import MAX_DOCUMENT_BYTES
 
             return read_bytes(path, MAX_DOCUMENT_BYTES), ""  # PDFs with images are larger
@@ -409,22 +409,16 @@ def _read(path: str) -> tuple[bytes | None, str]:
         return None, str(err)
 
 
-def _is_document(path: str) -> bool:
-    return path.lower().endswith((".pdf", ".docx", ".html", ".htm", ".doc", ".wps"))
-
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # (reading/documents.py's; imported only for documents)
-
-
 def _convert(data: bytes, name: str):
-    """The document's report text (PDF, Word, web page), or None for a text file. A text
-    file does not import the document readers (their patterns cost ~8 ms of start-up)."""
-    head = data[:64].lstrip()
-    if not (_is_document(name) or data.startswith((b"%PDF-", _OLE_MAGIC, b"PK")) or head[:1] == b"<"):
+    """The document's report text (PDF, Word, web page), or None for a text file (which does
+    not import the document readers)."""
+    from ..reading.files import OLE_MAGIC, is_document, may_be_document
+
+    if not may_be_document(data, name):
         return None
     from ..reading.documents import read_document, sniff
 
-    if _is_document(name) or data.startswith((b"%PDF-", _OLE_MAGIC)) or sniff(data, name) is not None:
+    if is_document(name) or data.startswith((b"%PDF-", OLE_MAGIC)) or sniff(data, name) is not None:
         return read_document(name, data)
     return None
 
@@ -723,9 +717,9 @@ def severities_of(res: FileResult) -> list[str]:
 
 def text_of(res: FileResult) -> str | None:
     """The decoded text of a result (decoded, or read, only when a code frame needs it)."""
-    if res.text is None and res.path != "-" and _is_document(res.path):
-        from ..reading.files import ReadError
+    from ..reading.files import ReadError, is_document
 
+    if res.text is None and res.path != "-" and is_document(res.path):
         try:
             res.text = _convert(res._data or _read(res.path)[0] or b"", res.path).text
         except (ReadError, AttributeError):

@@ -33,12 +33,9 @@ import re
 
 from ..support.errors import ReadError
 from ..support.record import Record, factory
+from .files import DOCUMENT_SUFFIXES as SUFFIXES, OLD_BINARY_SUFFIXES, OLE_MAGIC
 
 FORMATS = ("pdf", "docx", "html")
-SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html"}
-# Old binary formats that share the OLE2 compound-file header (Word 97-2003, WPS).
-OLD_BINARY_SUFFIXES = (".doc", ".wps", ".et", ".dps")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Bounds: a document is read whole into memory, and a converter's work grows with its size.
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # any document file
@@ -275,12 +272,6 @@ def sniff(data: bytes, name: str = "") -> str | None:
 
 def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
-
-
-def is_document(name: str) -> bool:
-    """Whether a file name has a document extension this module reads (or rejects clearly)."""
-    suffix = os.path.splitext(str(name))[1].lower()
-    return suffix in SUFFIXES or suffix in OLD_BINARY_SUFFIXES
 
 
 def read_document(path: str, data: bytes | None = None) -> Converted:

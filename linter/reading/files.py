@@ -21,6 +21,25 @@ from pathlib import Path
 from ..support.errors import ReadError
 from ..support.record import Record
 
+# Documents (read by reading/documents.py, imported only for them: its patterns cost start-up).
+DOCUMENT_SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html"}
+# Old binary formats that share the OLE2 compound-file header (Word 97-2003, WPS).
+OLD_BINARY_SUFFIXES = (".doc", ".wps", ".et", ".dps")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_document(name) -> bool:
+    """Whether a file name has a document extension the document readers read (or reject clearly)."""
+    suffix = os.path.splitext(str(name))[1].lower()
+    return suffix in DOCUMENT_SUFFIXES or suffix in OLD_BINARY_SUFFIXES
+
+
+def may_be_document(data: bytes, name) -> bool:
+    """A cheap first look: could these bytes be a document (by name, or a PDF, zip, OLE or
+    markup start)? Only then are the document readers imported to decide."""
+    return is_document(name) or data.startswith((b"%PDF-", OLE_MAGIC, b"PK")) or data[:64].lstrip()[:1] == b"<"
+
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a report is a few hundred KB at most
 MAX_BYTES = DEFAULT_MAX_BYTES  # (the old name)
 MAX_BYTES_ENV = "XXGK_LINT_MAX_BYTES"  # a different cap, in bytes
