@@ -279,15 +279,7 @@ def test_many_findings_in_every_format(paren_findings):
 # ----------------------------------------------------------------------------------------------
 # rule packs: regexes that backtrack polynomially are refused when the pack loads
 
-BASE_RULE = """[[rule]]
-id = "XX101"
-name = "x-rule"
-category = "typography"
-severity = "warning"
-kind = "pattern"
-message = "可疑文字“{match}”"
-description = "测试规则"
-"""
+from .test_hostile_rules import BASE as BASE_RULE  # noqa: E402  (the one base rule of the pack tests)
 POLYNOMIAL = [".*.*.*.*.*[QZ]", "[^。]*[^。]*[^。]*[^。]*[QZ]"]
 
 

@@ -37,16 +37,9 @@ CLEAN = EXAMPLES / "clean.txt"
 TIMEOUT = 60.0  # a normal run takes well under a second; an unbounded walk of / would not finish
 posix_only = pytest.mark.skipif(os.name != "posix", reason="symbolic links, FIFOs and XDG folders as on POSIX")
 
-PACK = """[[rule]]
-id = "XX101"
-name = "x-rule"
-category = "typography"
-severity = "warning"
-kind = "pattern"
-message = "可疑文字“{match}”"
-description = "测试规则"
-params = { regex = "锟斤拷" }
-"""
+from .test_hostile_rules import pattern_rule  # noqa: E402
+
+PACK = pattern_rule()  # a valid pack: one pattern rule
 
 
 def env_for(tmp: Path, **extra: str) -> dict[str, str]:

@@ -7,7 +7,6 @@ with one that offers what VS Code offers (versioned `documentChanges`, resolve o
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from .test_lsp import wait_diagnostics  # one helper for both server test modules
 from .conftest import EXAMPLES, ROOT, lsp_initialize_params
 
 FIX_ALL_KIND = "source.fixAll.xxgk-lint"
@@ -101,14 +101,6 @@ def did_close(client: LanguageClient, uri: str) -> None:
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
 
 
-async def wait_diagnostics(client: LanguageClient, uri: str, timeout: float = 20.0):
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while uri not in client.diagnostics:
-        if loop.time() > end:
-            raise TimeoutError(f"no diagnostics for {uri}")
-        await asyncio.sleep(0.02)
-    return client.diagnostics[uri]
 
 
 def doc_id(uri: str) -> types.TextDocumentIdentifier:
