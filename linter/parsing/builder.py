@@ -335,12 +335,13 @@ def _paragraphs(doc: Document) -> None:
 
 _PAIRS = {"《": "》", "〈": "〉", "（": "）", "(": ")", "“": "”", "〔": "〕", "【": "】", "「": "」"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_OPENERS = frozenset(_PAIRS)
 
 
-def _closes_wrap(previous: str, text: str) -> bool:
-    """Whether `previous` ends inside open brackets (the innermost opened in its last 60
-    characters) that `text` — the line and the few after it — closes within 150 characters:
-    a line wrapped inside 《…》, “…”, （…）, however the brackets nest across the wraps."""
+def _unclosed(previous: str) -> str | None:
+    """The innermost bracket `previous` leaves open, if opened in its last 60 characters."""
+    if _OPENERS.isdisjoint(previous):
+        return None  # most lines: no bracket at all
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(previous):
         if ch in _PAIRS and not (ch == "“" and stack and stack[-1][0] == "“"):
@@ -348,8 +349,13 @@ def _closes_wrap(previous: str, text: str) -> bool:
         elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
             stack.pop()
     if not stack or len(previous.rstrip()) - stack[-1][1] > 60:
-        return False
-    depth = len(stack)
+        return None
+    return stack[-1][0]
+
+
+def _closes(opener: str, text: str) -> bool:
+    """Whether `text` — the line and the few after it — closes `opener` within 150
+    characters, however brackets opened in it nest: a line wrapped inside 《…》, “…”, （…）."""
     opened: list[str] = []
     for ch in text[:150]:
         if ch in _PAIRS and not (ch == "“" and opened and opened[-1] == "“"):
@@ -359,7 +365,7 @@ def _closes_wrap(previous: str, text: str) -> bool:
                 if opened[-1] == _CLOSERS[ch]:
                     opened.pop()
                 continue
-            return stack[depth - 1][0] == _CLOSERS[ch]  # closes one that `previous` opened
+            return opener == _CLOSERS[ch]  # closes the one left open before the wrap
     return False
 
 
@@ -446,8 +452,9 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
             buf.append(line)
             continue
         indent = len(text) - len(text.lstrip())
-        if buf and kind not in (L.SECTION_HEADING, L.MD_HEADING, L.META_LINE) and _closes_wrap(
-            "".join(b.text.strip() for b in buf[-4:]), stripped + _following_text(lines, k)
+        opener = _unclosed("".join(b.text.strip() for b in buf[-4:])) if buf else None
+        if opener and kind not in (L.SECTION_HEADING, L.MD_HEADING, L.META_LINE) and _closes(
+            opener, stripped + _following_text(lines, k)  # (the look ahead only after an open bracket)
         ):
             # a conversion wrapped the line inside 《…》, “…”, （…）: whatever the indent, blank
             # lines or page number between, the text goes on where the bracket closes
