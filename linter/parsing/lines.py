@@ -82,7 +82,7 @@ def line_regex():
     return _line_regex
 
 
-_kinds: dict[str, str] = {}  # line text -> kind: the editor re-lints mostly unchanged lines
+_kinds: dict[str, tuple[str, str]] = {}  # line text -> (kind, text as read): the editor re-lints mostly unchanged lines
 
 # Tables drawn with box-drawing characters (text browsers, copies of web pages) and ASCII
 # grids ("+----+", "|"): vertical rules and junctions read as the cell separator "|", a rule
@@ -119,13 +119,12 @@ def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     out: list[Line] = []
     append = out.append
     for text, lineno, col in pieces:
-        if "\t" in text or not _BOX_CHARS.isdisjoint(text) or text[:1] == "+":
-            text = redrawn(text)
-        kind = kinds.get(text)
-        if kind is None:
-            m = match(text + "\n")
-            kind = kinds[text] = m.lastgroup if m else TEXT_LINE
-        append(Line(kind, text, lineno, col))
+        seen = kinds.get(text)  # (kind, the line as read): a line is looked at once
+        if seen is None:
+            read = redrawn(text) if "\t" in text or not _BOX_CHARS.isdisjoint(text) or text[:1] == "+" else text
+            m = match(read + "\n")
+            seen = kinds[text] = (m.lastgroup if m else TEXT_LINE, read)
+        append(Line(seen[0], seen[1], lineno, col))
     return out
 
 
