@@ -88,7 +88,11 @@ class EquationCheck(Checker):
 
     def unchecked(self, table: Table) -> list[tuple[str, list[tuple[str, str]]]]:
         """(scope, the cells that could not be read) for every scope whose equation could not
-        be checked: a cell missing from the table or holding no number (a blank counts as 0)."""
+        be checked: a cell missing from the table or holding no number (a blank counts as 0).
+        Kept on the table, like the failing scopes: an unchanged table is not asked again."""
+        memo = table._findings.get((self, "unchecked"))
+        if memo is not None:
+            return memo
         out = []
         by_column = self.p["each"] == "column"
         for scope, left, right in self._plan(table):
@@ -108,6 +112,7 @@ class EquationCheck(Checker):
                     elif cell.value is None and cell.status != "blank":
                         lost.append(ref)
             out.append((scope, lost))
+        table._findings[(self, "unchecked")] = out
         return out
 
     def _plan(self, table: Table) -> list:
