@@ -170,3 +170,16 @@ def test_a_heading_typo_inside_a_crawled_body_keeps_the_heading(right, wrong, li
     assert text != crawl
     assert {k: v[0] for k, v in cells(text).items()} == {k: v[0] for k, v in BASE_CELLS.items()}
     assert [f[0] for f in findings(linter, text)] == ["XG102"]  # the title differs: nothing lost
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u3000"], ids=["nbsp", "ideographic"])
+def test_markdown_headings_and_cells_with_other_spaces(space, linter):
+    # web copies put &nbsp; after the #s and inside cells
+    text = CLEAN_MD.replace(" ", space)
+    assert {k: v[0] for k, v in cells(text).items()} == {k: v[0] for k, v in cells(CLEAN_MD).items()}
+    assert findings(linter, text) == []
+
+
+def test_a_report_none_of_whose_sections_could_be_read_is_not_clean(linter):
+    text = CLEAN.replace("、", "~")  # no heading can be recognised any more
+    assert "XG101" in [f[0] for f in findings(linter, text)]

@@ -22,7 +22,7 @@ from ..reading.source import Source, Span
 from .tables import header_hits, interpret, raw_rows, run_width_of
 from .unfold import unfold
 
-_SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
+_SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t\u3000\u00a0]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
 _SUBSECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*[（(][ \t]*([一二三四五六七八九十]{1,3})[ \t]*([）)]?)(.*)$")
 _CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _META_KEYS = (

@@ -37,8 +37,10 @@ class SectionsCheck(Checker):
 
     def _missing(self, doc: Document):
         present = {s.number for s in self._known(doc)}
-        if not doc.sections and not doc.tables:
+        if not doc.sections and not doc.tables and not doc.looks_like_report:
             return  # not a report at all (or an empty draft): nothing to compare
+        # (a text that looks like a report but none of whose sections could be read is told
+        # so, six times: it must not look clean)
         for tpl in templates.sections():
             if tpl.number in present:
                 continue
