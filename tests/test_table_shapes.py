@@ -10,7 +10,7 @@ from xxgk_lint.linter.checking.engine import Linter
 from xxgk_lint.linter.parsing.builder import build
 
 from .conftest import EXAMPLES
-from .shapes import STYLES, redraw
+from generator.shapes import STYLES, redraw
 
 # well-formed pipe tables to redraw (the corpus's Markdown report has broken ones: its cells
 # are compared with the golden reading in test_golden, not here)

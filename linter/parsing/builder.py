@@ -16,7 +16,7 @@ from . import lines as L
 from ..model import templates
 from ..support.gcpause import paused
 from ..model.line import Line
-from .lines import classify
+from .lines import classify, mark_page_footers
 from ..model.document import Document, MetaField, Paragraph, Section, Subsection
 from ..reading.source import Source, Span
 from .tables import header_hits, interpret, raw_rows, run_width_of
@@ -118,7 +118,7 @@ def _application_head_score(title: str) -> float:
 def build(text: str, path: str = "<stdin>") -> Document:
     with paused():  # see gcpause.py: the model has no reference cycles
         source = Source(text)
-        lines = classify(unfold(source.lines))
+        lines = mark_page_footers(classify(unfold(source.lines)))
         doc = Document(path=path, source=source, lines=lines)
         _metadata(doc)
         _sections(doc)
@@ -248,14 +248,15 @@ def _tables(doc: Document) -> None:
         memo_key = (key, doc.format, tuple(map(Line._values, section.lines)))  # (kind, text, lineno, col) each
         hit = _TABLE_MEMO.get(memo_key)
         if hit is not None:
-            cached, section.table_end = hit
+            cached, section.table_end, decisive = hit
             doc.tables[key] = cached
-            if key == "active" and cached.cells:
+            if key == "active" and (cached.cells or decisive):
                 doc.format = cached.format
             elif doc.format is None and key == "applications" and cached.cells:
                 doc.format = cached.format
             continue
         raws = None if key == "review" else raw_rows(section.lines, run_width_of(key))[0]
+        decisive = False  # table 二's column headers name its format even when no cell was read
 
         def make(fmt):
             mine, theirs = (new, old) if fmt == "2021" else (old, new)
@@ -270,6 +271,7 @@ def _tables(doc: Document) -> None:
             hits_old = header_hits(old.tables[key], section.lines, new.tables[key])
             if key == "active" and hits_new != hits_old:
                 first = "2021" if hits_new > hits_old else "2019"
+                decisive = True
             else:
                 first = doc.format or "2021"
             chosen = make(first)
@@ -282,17 +284,17 @@ def _tables(doc: Document) -> None:
                 elif second.score > chosen.score + 1e-6:
                     chosen = second
         doc.tables[key] = chosen.table
-        if key == "active" and chosen.table.cells:
+        if key == "active" and (chosen.table.cells or decisive):
             doc.format = chosen.table.format
         elif doc.format is None and key == "applications" and chosen.table.cells:
             doc.format = chosen.table.format
         section.table_end = _table_end(chosen.table)
         if len(_TABLE_MEMO) > 64:
             _TABLE_MEMO.clear()
-        _TABLE_MEMO[memo_key] = (chosen.table, section.table_end)
+        _TABLE_MEMO[memo_key] = (chosen.table, section.table_end, decisive)
 
 
-_TABLE_MEMO: dict[tuple, tuple] = {}  # region -> (its table, the table's last line)
+_TABLE_MEMO: dict[tuple, tuple] = {}  # region -> (its table, the table's last line, headers decided the format)
 
 
 def _fits(table) -> bool:
@@ -513,6 +515,10 @@ def _title(doc: Document) -> None:
             s1, s2 = _line_span(first), _line_span(last)
             doc.title_span = Span(s1.line, s1.column, s2.end_line, s2.end_column)
             break
+        if doc.title is None:
+            first = front[:1] or doc.lines[front_stop : front_stop + 1]
+            if first:
+                _title_before_body(doc, first[0])
     if doc.title is None:
         _agency_from_text(doc)
     if doc.title:
@@ -523,6 +529,18 @@ def _title(doc: Document) -> None:
         agency = _TITLE_TAIL.sub("", compact)
         agency = re.sub(r"\d{4}年度?", "", agency).strip("《》 ")
         doc.agency = agency or None
+
+
+_TITLE_AT_START = re.compile(r"\s*(?:#+\s*)?(\S[^。；;！!？?]{3,58}?(?:年度报告|年报|工作报告))(?=\s|根据|依据|按照|本报告|$)")
+
+
+def _title_before_body(doc: Document, line) -> None:
+    """A crawl's one-line body starts with the title: `××局2024年政府信息公开工作年度报告 根据…`."""
+    m = _TITLE_AT_START.match(line.text)
+    if m and _TITLE_HINT.search(m.group(1).replace(" ", "")):
+        start = line.col + m.start(1) + 1
+        doc.title = m.group(1).strip()
+        doc.title_span = Span(line.lineno, start, line.lineno, start + len(m.group(1)))
 
 
 _SELF = re.compile(r"[我本](局|委|办|中心)")

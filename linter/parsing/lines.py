@@ -128,6 +128,27 @@ def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     return out
 
 
+def mark_page_footers(lines: list[Line]) -> list[Line]:
+    """A bare page number (`3`) is a page footer when the next page starts right after it:
+    pdftotext writes a form feed at the start of each new page. (Without that mark a lone
+    number is a cell: one-cell-per-line tables are full of them.)"""
+    for i, line in enumerate(lines):
+        if line.text[:1] != "\f":
+            continue
+        # the page's first line is read without its form feed (positions unchanged)
+        rest = line.text.lstrip("\f")
+        lines[i] = classify([(rest, line.lineno, line.col + len(line.text) - len(rest))])[0]
+        if not i:
+            continue
+        j = i - 1
+        while j > 0 and lines[j].kind == BLANK:
+            j -= 1
+        prev = lines[j]
+        if prev.kind == NUMBER_LINE and prev.text.strip().isdigit() and len(prev.text.strip()) <= 3:
+            lines[j] = Line(PAGE_NUMBER, prev.text, prev.lineno, prev.col)
+    return lines
+
+
 def classify_with_lark(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """The same classification by Lark's own lexer (the reference the tests compare with)."""
     if not pieces:

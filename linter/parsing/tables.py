@@ -129,6 +129,8 @@ def _line_events(line: Line) -> list[tuple]:
             return [("soft", toks[0])]
         return [("hard", RawRow(toks))]
     label, tail, at, attached = _split_tail(text)
+    if col:  # a piece of a crawl's one-line body (see unfold.py): its separators are unreliable
+        attached = True
     if tail:
         toks = _tokens(tail, col + at, ln)
         frag = None
