@@ -105,3 +105,15 @@ def test_a_space_before_run_together_cells_of_a_crawl_is_not_a_missing_cell(lint
     assert "行政事业性收费 44" in text  # the 2019 row 上一年项目数量 4, 本年增/减 4
     rules = {(d.rule, d.severity) for d in linter.lint_text(text, "r.txt")[1]}
     assert ("XG301", "error") not in rules
+
+
+def test_a_crawl_body_ending_with_agency_and_date_has_a_signature_date():
+    r = report.generate(5)
+    doc = build(render.render(r, "crawl"), "r.txt")
+    assert doc.signature_date is not None and doc.signature_date.raw == r.signature
+
+
+def test_a_wrong_signature_year_in_a_crawl_is_found(linter):
+    r = report.generate(5)
+    r.signature = f"{r.year}年1月20日"
+    assert "XG403" in {d.rule for d in linter.lint_text(render.render(r, "crawl"), "r.txt")[1]}

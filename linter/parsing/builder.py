@@ -593,6 +593,14 @@ def _dates(doc: Document) -> None:
         if found and len(line.text.strip()) <= len(found[-1].raw) + 2:
             doc.signature_date = found[-1]
             break
+    else:
+        # A crawl's one-line body ends with the signature: `…事项。 ××局 2025年1月20日`.
+        last = tail[0] if tail else None
+        found = D.find_dates(last.text, last.lineno, last.col) if last is not None else []
+        if found and last.text.rstrip().endswith(found[-1].raw):
+            before = last.text.rstrip()[: -len(found[-1].raw)].rstrip(" \u3000")
+            if doc.agency and before.endswith(doc.agency) and len(before) > len(doc.agency):
+                doc.signature_date = found[-1]
     # The statistics period, stated in the front matter or section 一.
     scope = list(doc.front)
     s1 = doc.section(1)

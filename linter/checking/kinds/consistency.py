@@ -55,7 +55,9 @@ class ProseNumberCheck(Checker):
         "accept": Param(list, [], doc="other cell lists whose sum is also accepted (e.g. new + carried over)"),
         "sections": Param(list, [0, 1, 3], item=int, doc="sections whose prose is read (0 = before 一)"),
         "mode": Param(str, "equal", choices=("equal", "none-claimed")),
-        "exclude": Param(str, "", doc="regex: a match whose sentence also matches this is skipped"),
+        "exclude": Param(str, "", doc="regex: a match whose sentence (or clause) also matches this is skipped"),
+        "exclude_scope": Param(str, "sentence", choices=("sentence", "clause"),
+                               doc="where `exclude` is looked for: the match's sentence, or only its clause (up to the commas around it)"),
     }
     fields = frozenset({"stated", "table_value", "table", "cells", "match"})
 
@@ -104,8 +106,8 @@ class ProseNumberCheck(Checker):
         tname = table_name(cells[0][0].key) if cells else ""
         for p, m in self._matches(_paragraphs(doc, self.p["sections"])):
             if self.ex is not None:
-                sentence = _sentence(p.text, m.start(), m.end())
-                if self.ex.search(sentence):
+                around = _sentence(p.text, m.start(), m.end(), self.p["exclude_scope"] == "clause")
+                if self.ex.search(around):
                     continue
             if self.p["mode"] == "equal":
                 stated = int(m.group("n"))
@@ -133,9 +135,12 @@ def _fmt(v) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    a = max(text.rfind(ch, 0, start) for ch in "。；;！？") + 1
-    ends = [i for i in (text.find(ch, end) for ch in "。；;！？") if i >= 0]
+def _sentence(text: str, start: int, end: int, clause: bool = False) -> str:
+    """The sentence around text[start:end]; with `clause`, only up to the commas around it
+    (`收到申请25件，另有上年结转的申请1件`: the second clause is not the first's)."""
+    stops = "。；;！？，," if clause else "。；;！？"
+    a = max(text.rfind(ch, 0, start) for ch in stops) + 1
+    ends = [i for i in (text.find(ch, end) for ch in stops) if i >= 0]
     b = min(ends) if ends else len(text)
     return text[a:b]
 
