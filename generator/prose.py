@@ -131,8 +131,9 @@ def overview(rng: random.Random, agency: Agency, year: int, t) -> list[tuple[str
     return [
         ("主动公开", "".join(active)),
         ("依申请公开", "".join(request)),
-        ("政府信息管理", "".join(_pick(rng, _MGMT, rng.randint(1, 3)))),
-        ("平台建设", "".join(s.format(channel=rng.choice(_CHANNELS)) for s in _pick(rng, _PLATFORM, rng.randint(1, 3)))),
+        ("政府信息管理", f"全年审核拟公开信息{rng.randint(30, 4000)}条。" + "".join(_pick(rng, _MGMT, rng.randint(1, 3)))),
+        ("平台建设", "".join(s.format(channel=rng.choice(_CHANNELS)) for s in _pick(rng, _PLATFORM, rng.randint(1, 3)))
+         + f"{rng.choice(_CHANNELS)}全年发布信息{rng.randint(20, 3000)}条。"),
         ("监督保障", "".join(s.format(channel=rng.choice(_CHANNELS), n=rng.randint(1, 6)) for s in _pick(rng, _OVERSIGHT, rng.randint(1, 3)))),
     ]
 

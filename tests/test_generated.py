@@ -117,3 +117,18 @@ def test_a_wrong_signature_year_in_a_crawl_is_found(linter):
     r = report.generate(5)
     r.signature = f"{r.year}年1月20日"
     assert "XG403" in {d.rule for d in linter.lint_text(render.render(r, "crawl"), "r.txt")[1]}
+
+
+def test_a_collection_chains_the_years_and_plants_each_kind():
+    from generator import collection
+
+    items = collection.build(seed=3, departments=3, years=(2023, 2024))
+    kinds = [p.kind for it in items for p in it.planted]
+    assert sorted(kinds) == sorted(collection.KINDS)
+    by = {(it.report.agency.name, it.report.year): it.report for it in items}
+    broken = {(p.path) for it in items for p in it.planted if p.kind == "carry-over-break"}
+    for (name, year), r in by.items():
+        if (name, year - 1) in by and not any(it.path in broken and it.report is r for it in items):
+            prev = by[(name, year - 1)]
+            for col in ("natural", "total"):
+                assert r.tables.cells[("applications", "carried_over", col)] == prev.tables.cells[("applications", "carried_forward", col)]
