@@ -33,17 +33,35 @@ def _num(v) -> str:
     return str(v)
 
 
-class _Style:
-    """The punctuation of one report: all full-width, all half-width (some web copies), or mixed."""
+SPACES = [" ", "  ", "\u00a0", "\u3000", "\u2002"]
 
-    def __init__(self, rng: random.Random):
+
+class _Style:
+    """How one report's text differs from the form without being wrong: punctuation all
+    full-width, all half-width (some web copies) or mixed; spaces inside row labels (a PDF's
+    justified cells, a web page's &nbsp;); for pdftotext, prose wrapped at the page width,
+    header labels broken over two lines, the row group 三、本年度办理结果 printed vertically."""
+
+    def __init__(self, rng: random.Random, shape: str = ""):
         self.kind = rng.choices(["full", "half", "mixed"], [6, 2, 2])[0]
         self.rng = rng
+        self.label_spaces = rng.random() < 0.3
+        pdf = shape == "pdftotext"
+        self.wrap = rng.randint(34, 44) if pdf and rng.random() < 0.8 else 0
+        self.indent = rng.choice(["", "　　", "    "])
+        self.header_break = pdf and rng.random() < 0.5
+        self.vertical = pdf and rng.random() < 0.35
+        self.crlf = rng.random() < 0.1
 
     def label(self, s: str) -> str:
         if self.kind == "full" or (self.kind == "mixed" and self.rng.random() < 0.5):
-            return s.translate(_FULL)
-        return s.translate(_HALF)
+            s = s.translate(_FULL)
+        else:
+            s = s.translate(_HALF)
+        if self.label_spaces and len(s) > 3 and self.rng.random() < 0.3:
+            k = self.rng.randint(1, len(s) - 1)
+            s = s[:k] + self.rng.choice(SPACES) + s[k:]
+        return s
 
 
 def _active_grid(r: Report, st: _Style) -> list[list[str]]:
@@ -105,8 +123,8 @@ def _review_grid(r: Report) -> list[list[str]]:
             values]
 
 
-def grids(r: Report, rng: random.Random) -> dict[int, list[list[str]]]:
-    st = _Style(rng)
+def grids(r: Report, rng: random.Random, st: _Style | None = None) -> dict[int, list[list[str]]]:
+    st = st or _Style(rng)
     return {2: _active_grid(r, st), 3: _applications_grid(r, st), 4: _review_grid(r)}
 
 
@@ -145,40 +163,53 @@ def _crawl(grid, rng: random.Random) -> str:
     return "".join(parts)
 
 
-def _pdf_rows(grid: list[list[str]], nlabels: int, rng: random.Random) -> list[str]:
+def _pdf_rows(grid: list[list[str]], nlabels: int, rng: random.Random, st: _Style | None = None) -> list[str]:
     """pdftotext -layout: labels on the left, numbers in columns; a label longer than the
-    label column wraps, with the numbers on its middle line (or on the line after it)."""
+    label column wraps, with the numbers on its middle line (or on the line after it); header
+    labels may break over two lines (商业企 / 业); the row group 三、本年度办理结果 may stand
+    vertically, one character per line between the rows it groups."""
     label_w = 34
     col_w = rng.choice([6, 8, 9, 11])
     out = []
+    vertical: list[str] = []
     for row in grid:
         labels, nums = _cells(row[:nlabels]), row[nlabels:]
         if not any(nums):
-            text = "   ".join(labels + _cells(nums))
-            out.append(text)
+            cells = labels + _cells(nums)
+            if st is not None and st.header_break and len(cells) > 2 and all(len(c) >= 4 for c in cells[:2]):
+                out.append("   ".join(c[: len(c) // 2 + 1] for c in cells))
+                out.append("   ".join(c[len(c) // 2 + 1:] for c in cells))
+            else:
+                out.append("   ".join(cells))
             continue
         for group in labels[:-1]:
+            if st is not None and st.vertical and group.startswith(("三、", "三,", "三，")) and nlabels == 3:
+                vertical = [group[:2], *group[2:]]
+                continue
             out.append(group)
         label = labels[-1] if labels else ""
         numbers = "".join(v.ljust(col_w) for v in nums).rstrip()
+        lead = " " * 8 if vertical or (st is not None and st.vertical and nlabels == 3 and row[0] == "" and row[1] != "") else ""
         if shapes.width(label) <= label_w:
-            out.append(label + " " * (label_w + 2 - shapes.width(label)) + numbers)
-            continue
-        parts = shapes._wrap(label, label_w)
-        if rng.random() < 0.5 or len(parts) == 1:  # numbers on the line after the label
-            out += parts
-            out.append(" " * (label_w + 2) + numbers)
-        else:  # numbers on the middle line
-            mid = parts[len(parts) // 2]
-            out += parts[: len(parts) // 2]
-            out.append(mid + " " * (label_w + 2 - shapes.width(mid)) + numbers)
-            out += parts[len(parts) // 2 + 1:]
-        if rng.random() < 0.3:
+            out.append(lead + label + " " * (label_w + 2 - shapes.width(label)) + numbers)
+        else:
+            parts = shapes._wrap(label, label_w)
+            if rng.random() < 0.5 or len(parts) == 1:  # numbers on the line after the label
+                out += [lead + p for p in parts]
+                out.append(lead + " " * (label_w + 2) + numbers)
+            else:  # numbers on the middle line
+                mid = parts[len(parts) // 2]
+                out += [lead + p for p in parts[: len(parts) // 2]]
+                out.append(lead + mid + " " * (label_w + 2 - shapes.width(mid)) + numbers)
+                out += [lead + p for p in parts[len(parts) // 2 + 1:]]
+        if vertical:
+            out.append(vertical.pop(0))
+        elif rng.random() < 0.3:
             out.append("")
     return out
 
 
-def _table_lines(section: int, grid, shape: str, rng: random.Random) -> list[str]:
+def _table_lines(section: int, grid, shape: str, rng: random.Random, st: _Style | None = None) -> list[str]:
     if shape == "markdown":
         return _markdown(grid)
     if shape == "pipe-rows":
@@ -186,7 +217,7 @@ def _table_lines(section: int, grid, shape: str, rng: random.Random) -> list[str
     if shape in ("cell-per-line", "cell-per-line-pipes"):
         return _cell_per_line(grid, shape.endswith("pipes"))
     if shape == "pdftotext":
-        return _pdf_rows(grid, {2: 1, 3: 3, 4: 0}[section], rng)
+        return _pdf_rows(grid, {2: 1, 3: 3, 4: 0}[section], rng, st)
     if shape == "box":
         return shapes.box(grid, style=rng.choice(list(shapes.STYLES)), max_width=rng.choice([16, 20, 24, 40]))
     if shape == "tabs":
@@ -202,7 +233,8 @@ def render(r: Report, shape: str, seed: int | None = None) -> str:
     """The report as text of `shape` (one of SHAPES)."""
     rng = random.Random(r.seed * 31 + SHAPES.index(shape) if seed is None else seed)
     md = shape == "markdown"
-    tables = grids(r, rng)
+    st = _Style(rng, shape)
+    tables = grids(r, rng, st)
     out: list[str] = []
     if shape == "crawl":
         out += [f"索引号：{rng.randint(10**8, 10**9)}/{r.year + 1}-{rng.randint(1, 999):05d}",
@@ -226,7 +258,7 @@ def render(r: Report, shape: str, seed: int | None = None) -> str:
                 else:
                     block.append(f"{subhead}。{para}")
         elif n in tables:
-            lines = _table_lines(n, tables[n], shape, rng)
+            lines = _table_lines(n, tables[n], shape, rng, st)
             table_rows.update(lines)
             block += lines
         elif n == 5:
@@ -239,7 +271,11 @@ def render(r: Report, shape: str, seed: int | None = None) -> str:
         body = " ".join(rng.choice([" ", ""]).join(b) for b in blocks)
         return "\n".join(out[:-2] + [title + " " + body]) + "\n"
     for block in blocks:
-        for line in block:
+        for k, line in enumerate(block):
+            if st.wrap and k and line not in table_rows and len(line) > st.wrap:  # a PDF's page width
+                wrapped = _wrap_prose(st.indent + line, st.wrap)
+                out += wrapped[:-1]
+                line = wrapped[-1]
             out.append(line)
             # table rows stay together; paragraphs get a blank line (pdftotext: not always)
             if line and not (line in table_rows) and (shape != "pdftotext" or rng.random() < 0.6):
@@ -247,7 +283,13 @@ def render(r: Report, shape: str, seed: int | None = None) -> str:
         out.append("")
     if shape == "pdftotext":
         out = _page_numbers(out, rng)
-    return "\n".join(_squeeze(out)) + "\n"
+    text = "\n".join(_squeeze(out)) + "\n"
+    return text.replace("\n", "\r\n") if st.crlf else text
+
+
+def _wrap_prose(text: str, width: int) -> list[str]:
+    """A paragraph as a PDF lays it out: lines of `width` characters, cut anywhere."""
+    return [text[i : i + width] for i in range(0, len(text), width)]
 
 
 def _squeeze(lines: list[str]) -> list[str]:

@@ -23,10 +23,17 @@ _OPEN = "[（(]"
 _CLOSE = "[）)]"
 
 
+_GAP = r"[ \t\u00a0\u2000-\u200b\u3000]{0,2}"
+
+
 def _flex(label: str) -> str:
-    """Regex for a label in any bracket/separator width, without its quotes."""
+    """Regex for a label in any bracket/separator width, without its quotes, and with a space
+    or two of any width anywhere inside it (a web page's &nbsp;, a PDF's justified cell:
+    `行政事　业性收费`)."""
     out = []
-    for ch in label:
+    for k, ch in enumerate(label):
+        if k:
+            out.append(_GAP)
         if ch in "(（":
             out.append(_OPEN)
         elif ch in ")）":
@@ -70,7 +77,7 @@ def _table_regex() -> re.Pattern:
                         labels.add(row.parent)
     ordered = sorted(labels, key=lambda x: (-len(x), x))  # longest first; a fixed order (a set's is not)
     alts = "|".join(_flex(x) for x in ordered)
-    caption = f"第二十条第{_OPEN}[一二三四五六七八九十]{_CLOSE}项"
+    caption = _GAP.join(["第", "二", "十", "条", "第", _OPEN, "[一二三四五六七八九十]", _CLOSE, "项"])
     return re.compile(f"{caption}|{alts}")
 
 
