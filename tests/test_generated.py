@@ -136,3 +136,26 @@ def test_a_collection_chains_the_years_and_plants_each_kind():
             prev = by[(name, year - 1)]
             for col in ("natural", "total"):
                 assert r.tables.cells[("applications", "carried_over", col)] == prev.tables.cells[("applications", "carried_forward", col)]
+
+
+_SETTLE = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量21413010 0228
+二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0
+(七)总计 {total}
+四、结转下年度继续办理 0 0 0 0 0 0 0
+"""
+
+
+def test_the_columns_settle_a_row_its_sum_cannot(linter):
+    doc = build(_SETTLE.format(total="214 13 0 1 0 0 228"), "r.txt")
+    m = doc.tables["applications"].row_match("new")
+    assert (m.status, m.split) == ("ok", "columns")
+    assert [doc.tables["applications"].cells[("new", c)].value for c in ("natural", "org.business", "total")] == [214, 13, 228]
+
+
+def test_columns_that_do_not_add_up_settle_nothing(linter):
+    # (七)总计 wrong: no split of 一 makes 一 + 二 = (七) + 四 hold, so 一 stays unread and says so
+    text = _SETTLE.format(total="215 13 0 1 0 0 229")
+    m = build(text, "r.txt").tables["applications"].row_match("new")
+    assert m.status == "inseparable"
+    assert "XG303" in {d.rule for d in linter.lint_text(text, "r.txt")[1]}

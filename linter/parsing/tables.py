@@ -730,6 +730,7 @@ def interpret(
     order: list[tuple[int, RowMatch]] = []
     cores = _template_cores(trows)
     furniture = _furniture(trows)
+    inseparable: list[tuple[RowMatch, RawRow, RowTemplate]] = []
     for i, j, s in pairs:
         raw, trow = raws[i], trows[j]
         m = _match_from(raw, trow.key, s)
@@ -742,6 +743,8 @@ def interpret(
         if cells is not None:
             for c in cells:
                 table.cells[(c.row, c.column)] = c
+        elif status == "inseparable":
+            inseparable.append((m, raw, trow))
         order.append((i, m))
     for i, raw in enumerate(raws):
         if i not in matched_raw:
@@ -753,7 +756,95 @@ def interpret(
             table.rows.append(
                 RowMatch(key=trow.key, label="", span=span, score=0.0, status="absent", expected=len(trow.columns))
             )
+    if inseparable and table_template.key == "applications":
+        _settle_by_columns(table, inseparable)
     return Interpretation(table, total)
+
+
+# Table 三's column equations (FORMAT.md 2 and 3), per column: 一 + 二 = (七) + 四, and (七) =
+# the sum of the result rows. Rows the row sum could not split are settled by them when
+# exactly one way of cutting every such row makes every equation that can be computed hold.
+_SETTLE_MAX_ROWS = 8
+_SETTLE_MAX_COMBINATIONS = 20_000
+
+
+def _settle_by_columns(table: Table, inseparable: list[tuple[RowMatch, RawRow, RowTemplate]]) -> None:
+    if len(inseparable) > _SETTLE_MAX_ROWS:
+        return
+    options = []
+    for m, raw, trow in inseparable:
+        kinds = _kinds(trow)
+        texts = [t.text for t in raw.toks]
+        sols = split_candidates(texts, kinds, _row_check(table.key, len(kinds)))
+        if not sols or len(sols) >= 64:
+            return  # no split adds up, or too many to tell apart
+        options.append(sols)
+    combos = 1
+    for sols in options:
+        combos *= len(sols)
+    if combos > _SETTLE_MAX_COMBINATIONS:
+        return
+    columns = [c.key for c in inseparable[0][2].columns]
+    # every result row of the template (a row not read makes its equation unknown, not smaller);
+    # (六)其他处理 as one row or as its sub-rows, as the report prints it
+    present = {r.key for r in table.rows if r.key and r.status != "absent"}
+    results = [r.key for r in table.template.rows if r.key.startswith("result.") and r.key != "result.total"]
+    if "result.other" in results and any(k.startswith("result.other.") for k in results):
+        single = "result.other" in present and not any(k.startswith("result.other.") for k in present)
+        results = [k for k in results if (k == "result.other") == single or not k.startswith("result.other")]
+    equations = [
+        (("new", "carried_over"), ("result.total", "carried_forward")),
+        (("result.total",), tuple(results)),
+    ]
+    rows = [m.key for m, _, _ in inseparable]
+
+    def values_of(sols_pick) -> dict[str, list]:
+        out = {}
+        for (m, raw, trow), sol in zip(inseparable, sols_pick):
+            kinds = _kinds(trow)
+            out[m.key] = [parse_value(raw.toks[ti].text[a:b], kind)[0] for kind, (ti, a, b) in zip(kinds, sol)]
+        return out
+
+    def known(row: str, k: int, trial: dict) -> float | None:
+        if row in trial:
+            return trial[row][k]
+        c = table.cells.get((row, columns[k]))
+        return c.value if c is not None and isinstance(c.value, (int, float)) else None
+
+    import itertools
+
+    found = None
+    for pick in itertools.product(*options):
+        trial = values_of(pick)
+        used: set[str] = set()
+        ok = True
+        for k in range(len(columns)):
+            for lhs, rhs in equations:
+                vals_l = [known(r, k, trial) for r in lhs]
+                vals_r = [known(r, k, trial) for r in rhs]
+                if None in vals_l or None in vals_r:
+                    continue
+                if abs(sum(vals_l) - sum(vals_r)) > 1e-9:
+                    ok = False
+                    break
+                used.update(r for r in (*lhs, *rhs) if r in trial)
+            if not ok:
+                break
+        if not ok or used != set(rows):
+            continue  # fails an equation, or some row is tested by none
+        if found is not None:
+            return  # two ways: not settled
+        found = pick
+    if found is None:
+        return
+    for (m, raw, trow), sol in zip(inseparable, found):
+        kinds = _kinds(trow)
+        for (ti, a, b), kind, col in zip(sol, kinds, trow.columns):
+            tok = raw.toks[ti]
+            piece = tok.text[a:b]
+            value, status = parse_value(piece, kind)
+            table.cells[(trow.key, col.key)] = Cell(trow.key, col.key, value, piece, _span(tok, a, b), status, inferred=True)
+        m.status, m.split = "ok", "columns"
 
 
 def _interpret_flattened(table: Table, lines: list[Line]) -> None:

@@ -10,7 +10,8 @@ CHECKS = (
     "missing-cells",  # a row with fewer numbers than columns
     "extra-cells",  # a row with more numbers than columns
     "inseparable",  # digits run together that cannot be split in exactly one way
-    "split",  # digits run together, split in the only way the arithmetic allows
+    "split",  # digits run together, split in the only way the row's sum allows
+    "split-by-columns",  # digits run together, split in the only way the columns' equations allow
     "absent-row",  # a template row not found
     "unknown-row",  # numbers under a label that is no row of the template
     "not-number",  # a cell that is not a non-negative integer (or a decimal amount)
@@ -47,7 +48,7 @@ class TableShape(Checker):
         """(span, message fields) of each finding in one table."""
         what = self.p["check"]
         tname = table_name(t.key)
-        if what in ("missing-cells", "extra-cells", "inseparable", "split", "absent-row", "unknown-row"):
+        if what in ("missing-cells", "extra-cells", "inseparable", "split", "split-by-columns", "absent-row", "unknown-row"):
             status = {
                 "missing-cells": "missing_cells",
                 "extra-cells": "extra_cells",
@@ -59,10 +60,10 @@ class TableShape(Checker):
                     if r.key is None and r.found and r.label:
                         yield _finding(r.span, table=tname, label=r.label, raw=r.raw, found=r.found)
                     continue
-                if what == "split":
+                if what in ("split", "split-by-columns"):
                     if t.key == "review" and r is not t.rows[0]:
                         continue  # table 四 is one run of digits: one finding
-                    if r.key and r.split == "sum" and r.status == "ok":
+                    if r.key and r.split == ("sum" if what == "split" else "columns") and r.status == "ok":
                         cells = [c for (rk, _), c in t.cells.items() if rk == r.key or t.key == "review"]
                         values = "、".join(c.raw for c in cells)
                         span = cells[0].span if cells else r.span
