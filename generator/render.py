@@ -52,6 +52,11 @@ class _Style:
         self.header_break = pdf and rng.random() < 0.5
         self.vertical = pdf and rng.random() < 0.35
         self.crlf = rng.random() < 0.1
+        # how section headings are numbered: 一、 mostly; 一． 一. 第一部分 and bold occur
+        if shape == "markdown":  # converters write headings as ATX headings or in bold
+            self.heading = rng.choices(["## {o}、{t}", "## {o}. {t}", "**{o}、{t}**"], [8, 1, 1])[0]
+        else:
+            self.heading = rng.choices(["{o}、{t}", "{o}．{t}", "{o}. {t}", "第{o}部分 {t}"], [12, 1, 1, 1])[0]
 
     def label(self, s: str) -> str:
         if self.kind == "full" or (self.kind == "mixed" and self.rng.random() < 0.5):
@@ -246,8 +251,7 @@ def render(r: Report, shape: str, seed: int | None = None) -> str:
     for n in range(1, 7):
         if n in r.extra.get("drop_sections", ()):
             continue
-        head = f"{_ORD[n - 1]}、{r.titles[n]}"
-        block = [("## " if md else "") + head]
+        block = [st.heading.format(o=_ORD[n - 1], t=r.titles[n])]
         if n == 1:
             for i, (sub, para) in enumerate(r.overview):
                 subhead = f"（{_ORD[i]}）{sub}"

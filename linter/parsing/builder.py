@@ -22,7 +22,12 @@ from ..reading.source import Source, Span
 from .tables import header_hits, interpret, raw_rows, run_width_of
 from .unfold import unfold
 
-_SECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t\u3000\u00a0]*)?([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.][ \t\u3000]*(.*)$")
+_SECTION_HEAD = re.compile(
+    r"^[ \t\u3000\u00a0\f\v]*(?:#{1,6}[ \t\u3000\u00a0]*)?(?:\*\*|__)?[ \t\u3000]*"  # "## ", "**"
+    r"(?:第[ \t\u3000]*([一二三四五六七八九十]{1,3})[ \t\u3000]*部分[ \t\u3000]*[、．.，,:：]?"  # 第一部分
+    r"|([一二三四五六七八九十]{1,3})[ \t\u3000]*[、．.，,])"  # 一、 一． 一. 一，
+    r"[ \t\u3000]*(.*?)(?:\*\*|__)?[ \t\u3000]*$"
+)
 _SUBSECTION_HEAD = re.compile(r"^[ \t\u3000\u00a0\f\v]*[（(][ \t]*([一二三四五六七八九十]{1,3})[ \t]*([）)]?)(.*)$")
 _CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _META_KEYS = (
@@ -186,7 +191,7 @@ def _sections(doc: Document) -> None:
         m = _SECTION_HEAD.match(line.text)
         if not m:
             continue
-        ordinal, title = m.group(1), m.group(2).strip()
+        ordinal, title = m.group(1) or m.group(2), m.group(3).strip()
         value = cn_number(ordinal)
         number, score = section_score(title)
         if _looks_like_row(line.text, title):

@@ -58,7 +58,7 @@ def _section_regex() -> re.Pattern:
         for t in (s.title, *s.variants):
             titles.append((s.ordinal, t))
     titles.sort(key=lambda x: -len(x[1]))
-    alts = "|".join(f"{o}[、．]\\s*{_flex(t)}" for o, t in titles)
+    alts = "|".join(f"(?:{o}[、．.，,]|第{o}部分[、．.，,:：]?)\\s*{_flex(t)}" for o, t in titles)
     return re.compile(f"(?:{alts})")
 
 
@@ -92,7 +92,7 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
     """(start, end, ordinal) of the section headings in a crawled body, in order: the exact
     titles (any bracket or separator width), then, between them, headings one or two
     characters off for each ordinal still missing."""
-    heads = [(m.start(), m.end(), m.group(0)[0]) for m in _section_regex().finditer(text)]
+    heads = [(m.start(), m.end(), _ordinal(m.group(0))) for m in _section_regex().finditer(text)]
     found = {h[2] for h in heads}
     missing = [o for o in _ORDINALS if o not in found]
     if not missing or not heads:
@@ -121,16 +121,21 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
     return sorted(heads + extra)
 
 
+def _ordinal(heading: str) -> str:
+    """The ordinal of a heading match: `三、…` or `第三部分…`."""
+    return heading[1] if heading[0] == "第" else heading[0]
+
+
 def is_crawl_line(text: str) -> bool:
     """Two section headings on one line, or a table section's heading followed by its table."""
     if len(text) < MIN_CRAWL_LENGTH or not ("情况" in text or "事项" in text or "措施" in text):
         return False
-    if "、" not in text and "．" not in text:
-        return False  # every section heading has one after its numeral
+    if "、" not in text and "．" not in text and "." not in text and "部分" not in text:
+        return False  # every section heading has one after its numeral (or is 第…部分)
     heads = list(_section_regex().finditer(text))
     if len(heads) >= 2:
         return True
-    if len(heads) == 1 and heads[0].group(0)[0] in "二三":
+    if len(heads) == 1 and _ordinal(heads[0].group(0)) in "二三":
         anchors = 0
         for _ in _table_regex().finditer(text, heads[0].end()):
             anchors += 1
