@@ -206,3 +206,12 @@ def test_section_headings_in_other_forms(form, linter):
     assert text != CLEAN
     assert cells(text) == BASE_CELLS
     assert findings(linter, text) == []
+
+
+def test_full_width_digits_read_as_digits(linter):
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    text = ROW.sub(lambda m: m.group("label") + m.group("gap") + m.group("nums").translate(wide), CLEAN)
+    assert text != CLEAN
+    assert cells(text) == BASE_CELLS
+    assert findings(linter, text) == []
+    assert findings(linter, CLEAN.translate(wide)) == []

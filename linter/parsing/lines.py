@@ -94,6 +94,8 @@ _BOX_HORIZONTAL = "─━═╌╍┄┅┈┉"
 _BOX_CHARS = frozenset(_BOX_VERTICAL + _BOX_JUNCTION + _BOX_HORIZONTAL)
 _TO_PIPES = str.maketrans({**{c: "|" for c in _BOX_VERTICAL + _BOX_JUNCTION}, **{c: "-" for c in _BOX_HORIZONTAL}})
 _RULE_CHARS = frozenset("|-+=: \t")
+_WIDE_DIGITS = frozenset("０１２３４５６７８９")
+_TO_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def redrawn(text: str) -> str:
@@ -110,6 +112,15 @@ def redrawn(text: str) -> str:
     return text
 
 
+def as_read(text: str) -> str:
+    """The line as the grammar reads it: a drawn table's rules as pipes (see redrawn), and
+    full-width digits ("１８") as digits. Character for character: every position holds."""
+    read = redrawn(text) if "\t" in text or not _BOX_CHARS.isdisjoint(text) or text[:1] == "+" else text
+    if not _WIDE_DIGITS.isdisjoint(read):
+        read = read.translate(_TO_ASCII_DIGITS)
+    return read
+
+
 def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """Classify `pieces` (text without "\\n", physical line, start column) into Lines."""
     match = line_regex().match
@@ -121,7 +132,7 @@ def classify(pieces: list[tuple[str, int, int]]) -> list[Line]:
     for text, lineno, col in pieces:
         seen = kinds.get(text)  # (kind, the line as read): a line is looked at once
         if seen is None:
-            read = redrawn(text) if "\t" in text or not _BOX_CHARS.isdisjoint(text) or text[:1] == "+" else text
+            read = as_read(text)
             m = match(read + "\n")
             seen = kinds[text] = (m.lastgroup if m else TEXT_LINE, read)
         append(Line(seen[0], seen[1], lineno, col))
@@ -153,6 +164,6 @@ def classify_with_lark(pieces: list[tuple[str, int, int]]) -> list[Line]:
     """The same classification by Lark's own lexer (the reference the tests compare with)."""
     if not pieces:
         return []
-    pieces = [(redrawn(text), ln, col) for text, ln, col in pieces]
+    pieces = [(as_read(text), ln, col) for text, ln, col in pieces]
     joined = "\n".join(p[0] for p in pieces) + "\n"
     return [Line(tok.type, text, ln, col) for tok, (text, ln, col) in zip(grammar().lex(joined), pieces)]
