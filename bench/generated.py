@@ -35,7 +35,7 @@ CRAWL_SAYS = {"XG303", "XG210", "XG211"}
 
 
 def _path(shape: str) -> str:
-    return "r.md" if shape == "markdown" else "r.txt"
+    return "r.md" if shape.startswith("markdown") else "r.txt"
 
 
 def reading(n: int, linter: Linter) -> None:
@@ -95,7 +95,7 @@ def speed(n: int, jobs: int) -> None:
             if extra:
                 r.problems += [p for p in r.problems for _ in range(extra * 3)]
                 text = render.render(r, shape)
-            p = Path(tmp) / f"{seed:05d}{'.md' if shape == 'markdown' else '.txt'}"
+            p = Path(tmp) / f"{seed:05d}{'.md' if shape.startswith('markdown') else '.txt'}"
             p.write_text(text, encoding="utf-8")
             sizes.append(len(text.encode()))
         cmd = [sys.executable, "-m", "xxgk_lint.linter", "check", "--no-cache", "--isolated", "--jobs", str(jobs),

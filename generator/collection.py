@@ -39,7 +39,7 @@ class Item:
 
 
 def _path(r: Report, shape: str) -> str:
-    return f"{r.year}/{r.agency.name}.{'md' if shape == 'markdown' else 'txt'}"
+    return f"{r.year}/{r.agency.name}.{'md' if shape.startswith('markdown') else 'txt'}"
 
 
 def build(seed: int = 1, county: str = "示例县", departments: int = 4, years=(2022, 2023, 2024),

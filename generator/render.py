@@ -10,7 +10,9 @@ that grid the way its source draws it:
 - `pdftotext`: `pdftotext -layout` columns, long labels wrapped with their numbers on the
   middle line, page numbers between the rows, header labels broken over lines;
 - `crawl`: a crawler's one-line body, cells run together with no separator;
-- `box`, `tabs`: the tables drawn with box characters or tab-separated (text browsers, Word).
+- `box`, `tabs`: the tables drawn with box characters or tab-separated (text browsers, Word);
+- `markdown-broken`: a PDF→Markdown converter's table 三 (corpus 107): long labels wrapped
+  into text lines above a pipe row of numbers only, each row or two its own little table.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from . import shapes
 from .report import Report
 from .values import PEOPLE, REVIEW, group_of, result_rows
 
-SHAPES = ["markdown", "pipe-rows", "cell-per-line", "cell-per-line-pipes", "pdftotext", "crawl", "box", "tabs"]
+SHAPES = ["markdown", "markdown-broken", "pipe-rows", "cell-per-line", "cell-per-line-pipes", "pdftotext", "crawl", "box", "tabs"]
 _ORD = "一二三四五六七八九十"
 _FULL = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，"})
 _HALF = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ","})
@@ -53,7 +55,7 @@ class _Style:
         self.vertical = pdf and rng.random() < 0.35
         self.crlf = rng.random() < 0.1
         # how section headings are numbered: 一、 mostly; 一． 一. 第一部分 and bold occur
-        if shape == "markdown":  # converters write headings as ATX headings or in bold
+        if shape.startswith("markdown"):  # converters write headings as ATX headings or in bold
             self.heading = rng.choices(["## {o}、{t}", "## {o}. {t}", "**{o}、{t}**"], [8, 1, 1])[0]
         else:
             self.heading = rng.choices(["{o}、{t}", "{o}．{t}", "{o}. {t}", "第{o}部分 {t}"], [12, 1, 1, 1])[0]
@@ -214,9 +216,31 @@ def _pdf_rows(grid: list[list[str]], nlabels: int, rng: random.Random, st: _Styl
     return out
 
 
+def _broken_markdown(grid: list[list[str]], nlabels: int, rng: random.Random) -> list[str]:
+    width = rng.randint(9, 13)
+    out = []
+    for row in grid:
+        labels, nums = _cells(row[:nlabels]), row[nlabels:]
+        if not any(nums):
+            out.append("| " + " | ".join(_cells(row)) + " |")
+            continue
+        for group in labels[:-1]:
+            out += ["", *_wrap_prose(group, rng.randint(3, 6))]
+        label = labels[-1] if labels else ""
+        if len(label) > width:
+            out += ["", *_wrap_prose(label, width), "| " + " | ".join(nums) + " |"]
+        else:
+            out.append("| " + " | ".join([label, *nums]) + " |")
+        if rng.random() < 0.4:
+            out.append("|" + "---|" * (len(nums) + (len(label) <= width)))
+    return out
+
+
 def _table_lines(section: int, grid, shape: str, rng: random.Random, st: _Style | None = None) -> list[str]:
-    if shape == "markdown":
+    if shape == "markdown" or (shape == "markdown-broken" and section != 3):
         return _markdown(grid)
+    if shape == "markdown-broken":
+        return _broken_markdown(grid, 3, rng)
     if shape == "pipe-rows":
         return _pipe_rows(grid)
     if shape in ("cell-per-line", "cell-per-line-pipes"):
@@ -237,7 +261,7 @@ def _table_lines(section: int, grid, shape: str, rng: random.Random, st: _Style 
 def render(r: Report, shape: str, seed: int | None = None) -> str:
     """The report as text of `shape` (one of SHAPES)."""
     rng = random.Random(r.seed * 31 + SHAPES.index(shape) if seed is None else seed)
-    md = shape == "markdown"
+    md = shape.startswith("markdown")
     st = _Style(rng, shape)
     tables = grids(r, rng, st)
     out: list[str] = []

@@ -21,7 +21,7 @@ def linter():
 
 
 def _path(shape: str) -> str:
-    return "r.md" if shape == "markdown" else "r.txt"
+    return "r.md" if shape.startswith("markdown") else "r.txt"
 
 
 @pytest.mark.parametrize("shape", render.SHAPES)

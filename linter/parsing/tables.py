@@ -338,7 +338,7 @@ def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
     fragments before and after it joined on (a label wrapped over lines), or one of those."""
     own_core = labels.core(raw.own.text) if raw.own is not None else ""
     candidates: list[tuple[str, float]] = []
-    pre = [labels.core(f.text) for f in raw.pre[-3:]]
+    pre = [labels.core(f.text) for f in raw.pre[-4:]]
     post = [labels.core(f.text) for f in raw.post[:2]]
     if own_core:
         candidates.append((own_core, 1.0))
@@ -362,11 +362,14 @@ def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
     post_join = "".join(post[:1])
     if pre_join:
         candidates.append((pre_join + own_core, 0.95))
+    for k in (3, 4):  # a long label wrapped at a narrow column: 4 lines of 12 characters
+        if len(pre) >= k:
+            candidates.append(("".join(pre[-k:]) + own_core, 0.95))
     if post_join and own_core:
         candidates.append((own_core + post_join, 0.95))
     if pre_join and post_join:
         candidates.append((pre_join + own_core + post_join, 0.9))
-    candidates.extend((p, 0.85) for p in pre if p)
+    candidates.extend((p, 0.85) for p in pre[-3:] if p)
     candidates.extend((p, 0.75) for p in post if p)
     return candidates
 
