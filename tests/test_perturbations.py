@@ -215,3 +215,22 @@ def test_full_width_digits_read_as_digits(linter):
     assert cells(text) == BASE_CELLS
     assert findings(linter, text) == []
     assert findings(linter, CLEAN.translate(wide)) == []
+
+
+@pytest.mark.parametrize("written, official", [
+    ("五、存在的主要问题和改进措施", "五、存在的主要问题及改进情况"),
+    ("五、存在的主要问题与改进情况", "五、存在的主要问题及改进情况"),
+    ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况"),
+    ("四、政府信息公开行政复议及行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况"),
+])
+def test_accepted_titles_joined_by_another_conjunction(written, official, linter):
+    assert official in CLEAN
+    assert findings(linter, CLEAN.replace(official, written)) == []
+
+
+def test_the_short_label_of_partial_disclosure_is_its_row(linter):
+    long = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert long in CLEAN
+    text = CLEAN.replace(long, "（二）部分公开")
+    assert cells(text) == BASE_CELLS
+    assert findings(linter, text) == []

@@ -19,6 +19,14 @@ _REQUIRED_META = ("标题", "发布机构", "发文机关", "来源", "发布时
 _CN = "一二三四五六七八九十"
 
 
+def _conjunctions(title: str) -> str:
+    """和, 及, 与 and 、 join a title's parts alike (问题及改进 / 问题和改进; 复议、行政诉讼 / 复议和行政诉讼)."""
+    return title.translate(_CONJ)
+
+
+_CONJ = str.maketrans({"及": "和", "与": "和", "、": "和", ",": "和"})
+
+
 class SectionsCheck(Checker):
     kind = "sections"
     params = {
@@ -52,9 +60,9 @@ class SectionsCheck(Checker):
         for s in self._known(doc):
             tpl = templates.section(s.number)
             written = labels.core(s.title).rstrip(":。.")
-            accepted = {labels.core(t) for t in (tpl.title, *tpl.variants)}
-            if written in accepted:
-                continue
+            accepted = {_conjunctions(labels.core(t)) for t in (tpl.title, *tpl.variants)}
+            if _conjunctions(written) in accepted:
+                continue  # an accepted wording, whichever of 和、及、与 joins its parts
             if s.score < 0.75:
                 continue  # recognised by keywords only: a different heading, not a garbled one
             official = labels.core(tpl.title)
