@@ -111,6 +111,8 @@ def overview(rng: random.Random, agency: Agency, year: int, t) -> list[tuple[str
         n = get("normative", "issued", "active")
         active.append(rng.choice([f"全年印发行政规范性文件{n}件，全部在规范性文件栏目集中公开。",
                                   f"依法公开规范性文件{n}件。"]))
+    if t.format == "2021" and rng.random() < 0.4:
+        active.append(f"截至{year}年底，现行有效行政规范性文件{get('normative', 'in_force', 'active')}件。")
     if t.format == "2021" and get("license", "decisions", "active") == 0 and rng.random() < 0.5:
         active.append(f"本年度{me}无行政许可事项。")
     new, old = get("new", "total"), get("carried_over", "total")
@@ -125,16 +127,25 @@ def overview(rng: random.Random, agency: Agency, year: int, t) -> list[tuple[str
                 if get(row, "total"):
                     parts.append(f"{word}{get(row, 'total')}件")
             request.append(f"全年办结{done}件" + ("，其中" + "，".join(parts) if parts else "") + "，均在法定期限内作出答复。")
+            if rng.random() < 0.3:
+                request.append(f"予以公开及部分公开{get('result.open', 'total') + get('result.partial', 'total')}件。")
         if fwd and rng.random() < 0.7:
             request.append(rng.choice([f"另有{fwd}件结转下年度继续办理。", f"结转至{year + 1}年{fwd}件。",
                                        f"{fwd}件申请因在法定答复期限内顺延至下一年度办理。"]))
+    review = get("review", "total", "review")
+    suits = get("litigation.direct", "total", "review") + get("litigation.after_review", "total", "review")
+    corrected = sum(get(g, "corrected", "review") for g in ("review", "litigation.direct", "litigation.after_review"))
+    oversight_cases = ""
+    if rng.random() < 0.5:
+        oversight_cases = f"全年因政府信息公开被申请行政复议{review}件，被提起行政诉讼{suits}件"
+        oversight_cases += "，均获维持。" if review + suits and not corrected and rng.random() < 0.5 else "。"
     return [
         ("主动公开", "".join(active)),
         ("依申请公开", "".join(request)),
         ("政府信息管理", f"全年审核拟公开信息{rng.randint(30, 4000)}条。" + "".join(_pick(rng, _MGMT, rng.randint(1, 3)))),
         ("平台建设", "".join(s.format(channel=rng.choice(_CHANNELS)) for s in _pick(rng, _PLATFORM, rng.randint(1, 3)))
          + f"{rng.choice(_CHANNELS)}全年发布信息{rng.randint(20, 3000)}条。"),
-        ("监督保障", "".join(s.format(channel=rng.choice(_CHANNELS), n=rng.randint(1, 6)) for s in _pick(rng, _OVERSIGHT, rng.randint(1, 3)))),
+        ("监督保障", "".join(s.format(channel=rng.choice(_CHANNELS), n=rng.randint(1, 6)) for s in _pick(rng, _OVERSIGHT, rng.randint(1, 3))) + oversight_cases),
     ]
 
 

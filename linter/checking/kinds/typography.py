@@ -108,8 +108,6 @@ class HeadingsCheck(Checker):
                 prev, prev_ordinal = sub.number, sub.ordinal
 
     def _unclosed(self, doc: Document):
-        # inside a table a "(五" is a cell label wrapped by a converter, not a heading
-        tables = [(s.span.line, s.table_end) for s in doc.sections if s.table_end is not None]
         lines = doc.lines
         for i, line in enumerate(lines):
             if line.kind != L.SUBSECTION_HEADING:
@@ -117,11 +115,9 @@ class HeadingsCheck(Checker):
             m = _UNCLOSED_HEADING.match(line.text)
             if not m:
                 continue
-            if any(a < line.lineno <= b for a, b in tables):
-                continue
             nxt = next((x.text.lstrip() for x in lines[i + 1 : i + 3] if x.text.strip()), "")
             if nxt[:1] in "）)" and not line.text[m.end(4) :].strip():
-                continue  # "（五" / "）不予处理": the heading wrapped after its numeral
+                continue  # "（五" / "）不予处理": wrapped after its numeral (a converter's table cell)
             bracket = "）" if m.group(2) == "（" else ")"
             at = line.col + m.end(4)
             start = line.col + m.start(2)
