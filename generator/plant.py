@@ -30,6 +30,7 @@ EXPECTED = {
     "bracket": "XG801",
     "doubled-de": "XG807",
     "duplicate-paragraph": "XG501",
+    "enumeration": "XG808",
 }
 CATEGORIES = list(EXPECTED)
 ARITHMETIC = {"row-total", "balance", "results-total", "review-total"}
@@ -103,6 +104,11 @@ def plant(r: Report, category: str, rng: random.Random) -> Report | None:
         if len(para) < 40:
             return None
         r.problems.insert(1, para)
+    elif category == "enumeration":  # 一是…；三是…: an item deleted, its number kept
+        k = next((k for k, p in enumerate(r.problems) if "二是" in p), None)
+        if k is None:
+            return None
+        r.problems[k] = r.problems[k].replace("二是", rng.choice(["三是", "四是"]), 1)
     else:
         raise ValueError(f"unknown category {category!r}")
     r.extra["planted"] = category

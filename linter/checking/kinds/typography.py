@@ -1,8 +1,9 @@
 """Kinds of category typography:
 
 - `brackets`: unbalanced, unclosed or crossed 《》〈〉（）()“”‘’〔〕【】<> in prose;
-- `headings`: subsection ordinals out of sequence ((一)(二)(四)) and a subsection heading
-  missing its closing bracket (`(一予以公开`);
+- `headings`: subsection ordinals out of sequence ((一)(二)(四)), a subsection heading
+  missing its closing bracket (`(一予以公开`), and a paragraph's enumeration out of
+  sequence (`一是…；三是…；三是…`);
 - `pattern`: a regular expression that marks (and optionally replaces) text — the kind of
   every typography rule that needs no Python: garbled text, half-width punctuation in a
   full-width document, a space between Chinese and digits.
@@ -83,16 +84,58 @@ class BracketsCheck(Checker):
                 )
 
 
+# "一是…；二是…": an enumeration item starts a clause (after a stop, a colon, a comma or at the
+# paragraph's start), so 统一是 / 唯一是 are no items. Up to 十九. A list's 一是 may also follow
+# a heading run into it (a crawl: `5.加强平台建设一是…`) unless it ends a word (统一是, 唯一是).
+_ITEM = re.compile(
+    r"(?:(?:^|(?<=[。；;：:，,、！？\s）)]))((?:十[一二三四五六七八九]?|[一二三四五六七八九]))"
+    r"|(?<![统唯同单专划万逐之第如归合均])(一))是"
+)
+_CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+
+
+def _cn(ordinal: str) -> int:
+    if ordinal.startswith("十"):
+        return 10 + _CN_VALUE.get(ordinal[1:], 0)
+    return _CN_VALUE[ordinal]
+
+
 class HeadingsCheck(Checker):
     kind = "headings"
-    params = {"check": Param(str, choices=("sequence", "unclosed"))}
+    params = {"check": Param(str, choices=("sequence", "unclosed", "enumeration"))}
     fields = frozenset({"ordinal", "expected", "previous", "title", "bracket"})
 
     def check(self, doc: Document):
         if self.p["check"] == "sequence":
             yield from self._sequence(doc)
+        elif self.p["check"] == "enumeration":
+            yield from self._enumeration(doc)
         else:
             yield from self._unclosed(doc)
+
+    def _enumeration(self, doc: Document):
+        """In one paragraph, 一是 二是 三是 … each one more than the one before; a new 一是
+        starts a new list. A skipped or repeated number is a finding (once per list)."""
+        for p in doc.paragraphs:
+            text = p.text
+            if "是" not in text:
+                continue
+            prev = 0
+            prev_ordinal = ""
+            reported = False
+            for m in _ITEM.finditer(text):
+                ordinal = m.group(1) or m.group(2)
+                n = _cn(ordinal)
+                if n == 1:
+                    prev, prev_ordinal, reported = 1, ordinal, False
+                    continue
+                if prev and n != prev + 1 and not reported:
+                    expected = "一二三四五六七八九十"[prev] if prev < 10 else f"十{'一二三四五六七八九'[prev - 10]}"
+                    yield self.diag(doc, p.span_of(m.start(), m.end()), ordinal=ordinal + "是", expected=expected + "是",
+                                    previous=prev_ordinal + "是", title="")
+                    reported = True
+                if prev:
+                    prev, prev_ordinal = n, ordinal
 
     def _sequence(self, doc: Document):
         for s in doc.sections:
