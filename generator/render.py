@@ -248,7 +248,7 @@ def _table_lines(section: int, grid, shape: str, rng: random.Random, st: _Style 
     if shape == "pdftotext":
         return _pdf_rows(grid, {2: 1, 3: 3, 4: 0}[section], rng, st)
     if shape == "box":
-        return shapes.box(grid, style=rng.choice(list(shapes.STYLES)), max_width=rng.choice([16, 20, 24, 40]))
+        return shapes.box(grid, style=rng.choice(list(shapes.STYLES)), max_width=rng.choice([8, 10, 12, 16, 20, 24, 40]))
     if shape == "tabs":
         return shapes.tabs(grid)
     if shape == "crawl":

@@ -15,6 +15,7 @@ STYLES = {
     "double": "═║╔╦╗╠╬╣╚╩╝",
     "ascii": "-|+++++++++",
 }
+_NUMBER = re.compile(r"-?\d[\d,.]*")
 _RULE = re.compile(r"\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
 
 
@@ -41,7 +42,11 @@ def box(rows: list[list[str]], style: str = "light", max_width: int = 16) -> lis
     h, v, tl, tm, tr, ml, mm, mr, bl, bm, br = STYLES[style]
     ncol = max(len(r) for r in rows)
     rows = [r + [""] * (ncol - len(r)) for r in rows]
-    widths = [max(2, min(max_width, max(width(r[i]) for r in rows))) for i in range(ncol)]
+    # a renderer wraps text at the column width but never breaks a number (one word)
+    widths = [
+        max(2, min(max_width, max(width(r[i]) for r in rows)), max((width(r[i]) for r in rows if _NUMBER.fullmatch(r[i])), default=0))
+        for i in range(ncol)
+    ]
 
     def rule(left: str, mid: str, right: str) -> str:
         return left + mid.join(h * (w + 2) for w in widths) + right

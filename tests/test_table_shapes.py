@@ -43,3 +43,16 @@ def test_a_redrawn_table_reads_the_same(path, shape, kw, linter):
     assert cells(got) == cells(want)
     errors = lambda t: sorted((d.rule, d.message) for d in linter.lint_text(t, path.name)[1] if d.severity == "error")  # noqa: E731
     assert errors(drawn) == errors(text)
+
+
+@pytest.mark.parametrize("width", [6, 8, 10])
+def test_a_narrow_drawn_cell_is_read_as_its_whole_label(width):
+    """A text browser wraps table 三's label cells at a few characters: `2.其他` is the first
+    line of `2.其他法律行政法规禁止公开`, not the row `3.其他`, and `（二）` the first of (二)."""
+    text = (EXAMPLES / "clean.md").read_text(encoding="utf-8")
+    drawn = redraw(text, "box", max_width=width)
+    doc = build(drawn, "r.txt")
+    t = doc.tables["applications"]
+    assert all(not m.by_position for m in t.rows if m.key)
+    assert t.row_match("result.refuse.law").label_state == "wrapped"
+    assert not [m for m in t.rows if m.key is None and m.found]

@@ -324,13 +324,38 @@ def _label_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) ->
     """Likeness of the raw row's label context to each template row."""
     n = len(cores)
     if raw.own is not None:
-        hit = exact.get(labels.core(raw.own.text))
+        hit = exact.get(_own_core(raw))
         if hit is not None:
             out = [0.0] * n
             out[hit] = 1.0
             return out
     candidates = _label_candidates(raw)
     return [_best_likeness(candidates, cands) for cands in cores]
+
+
+def _column_run(raw: RawRow) -> list[str]:
+    """Cores of the pieces of the row's own label cell wrapped onto the lines after it (a drawn
+    table, a PDF column): they start in the same column, with other columns' pieces between."""
+    own = raw.own
+    if own is None or not raw.post:
+        return []
+    run, last = [], own.line
+    for f in raw.post[:64]:
+        if f.line <= own.line or not (f.cell == own.cell if own.cell >= 0 else f.start == own.start):
+            continue
+        if f.line != last + 1:
+            break
+        run.append(labels.core(f.text))
+        last = f.line
+    return run
+
+
+def _own_core(raw: RawRow) -> str:
+    """The row's own label, with the rest of its cell when a drawn table's cell wraps: `2.其他`
+    is the first line of `2.其他法律行政法规禁止公开`, not the row `3.其他`. (Without cell
+    borders a piece below in the same column may be the next row's label: pdftotext.)"""
+    own = labels.core(raw.own.text)
+    return own + "".join(_column_run(raw)) if raw.own.cell >= 0 else own
 
 
 def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
@@ -342,22 +367,10 @@ def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
     post = [labels.core(f.text) for f in raw.post[:2]]
     if own_core:
         candidates.append((own_core, 1.0))
-        # A cell wrapped over lines (a drawn table, a PDF column): its pieces start in the same
-        # column on the lines that follow, with other columns' pieces between them.
-        own = raw.own
-        column = [
-            f for f in raw.post[:24]
-            if f.line > own.line and (f.cell == own.cell if own.cell >= 0 else f.start == own.start)
-        ]
-        if column:
-            run, last = [], raw.own.line
-            for f in column:
-                if f.line != last + 1:
-                    break
-                run.append(labels.core(f.text))
-                last = f.line
-            if run:
-                candidates.append((own_core + "".join(run), 0.97))
+    # (in a drawn table also after an own piece that is only an ordinal: "（二）")
+    run = _column_run(raw) if own_core or (raw.own is not None and raw.own.cell >= 0) else []
+    if run:
+        candidates.append((own_core + "".join(run), 0.97))
     pre_join = "".join(pre[-2:])
     post_join = "".join(post[:1])
     if pre_join:
@@ -403,7 +416,7 @@ def _own_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) -> l
     out = [0.0] * n
     if raw.own is None:
         return out
-    c = labels.core(raw.own.text)
+    c = _own_core(raw)
     hit = exact.get(c)
     if hit is not None:
         out[hit] = 1.0
@@ -622,7 +635,9 @@ def _fill(
 def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furniture: list[str]) -> None:
     """Compare the row's own label with the official one (see RowMatch.label_state)."""
     if raw.own is not None and max(labels.similarity(labels.core(raw.own.text), c) for c in cores[j]) < LABEL_MIN:
-        if _is_furniture(raw.own.text, furniture):
+        # a short piece ("（二）部分") may be a header, or the first line of a wrapped cell: it
+        # is the row's label when joined with the rest of its cell it is
+        if _is_furniture(raw.own.text, furniture) and _best_likeness(_label_candidates(raw), cores[j]) < LABEL_MIN:
             raw = RawRow(raw.toks, pre=raw.pre + [raw.own], post=raw.post)  # a header, not its label
             m.label = ""
             if raw.toks:
