@@ -6,6 +6,11 @@ score cut-off). Beyond that, candidate pairs come from blocking (a bottom-k MinH
 verified with rapidfuzz's ratio, so the work grows linearly with the number of paragraphs
 (2,000 paragraphs in well under a second) and no numpy is needed. Consecutive duplicates of
 consecutive earlier paragraphs (a block pasted twice) make one finding, not one per paragraph.
+
+`sentences`: two or more consecutive sentences repeated word for word inside longer
+paragraphs (a crawl's body is one paragraph per subsection: a pasted paragraph sits inside
+another one, where the paragraph comparison cannot see it). Linear: sentences are looked up by
+their normalised text.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ _CANDIDATES = 16  # earlier paragraphs verified per paragraph, most shared hashe
 # now ~3 s, the planted near-duplicates of the benchmark all still found)
 _BUCKET_SCAN = 256
 _DIRECT = 64  # up to this many paragraphs, compare all pairs (cheaper than sketching them)
+_SENTENCE_END = re.compile("[。！？；!?;]+")
 
 
 # A leading subsection heading "(一)主动公开情况。" is not part of what was pasted.
@@ -53,13 +59,17 @@ class DuplicateCheck(Checker):
     params = {
         "threshold": Param(float, 90.0, doc="similarity in percent (rapidfuzz ratio) from which two paragraphs count as duplicates"),
         "min_length": Param(int, 30, doc="paragraphs shorter than this (characters, punctuation excluded) are ignored"),
-        "check": Param(str, "paragraphs", choices=("paragraphs", "blocks")),
+        "check": Param(str, "paragraphs", choices=("paragraphs", "blocks", "sentences")),
         "min_block": Param(int, 3, doc="consecutive duplicated paragraphs that make a pasted block"),
+        "min_sentences": Param(int, 2, doc="check = sentences: consecutive sentences repeated that make a finding"),
     }
     fields = frozenset({"first_line", "first_end_line", "similarity", "count", "line", "end_line"})
     inputs = ("paragraphs",)
 
     def check(self, doc: Document):
+        if self.p["check"] == "sentences":
+            yield from self._sentences(doc)
+            return
         pairs = self.pairs(doc)
         if not pairs:
             return
@@ -99,6 +109,63 @@ class DuplicateCheck(Checker):
                 similarity=f"{sim:.0f}",
                 count=len(run),
             )
+
+    def _sentences(self, doc: Document):
+        """Runs of consecutive sentences that repeat an earlier run word for word, where at
+        least one of the two sits inside a longer paragraph (whole paragraphs repeated are
+        the paragraph rule's findings)."""
+        sents: list[tuple[int, int, int, str]] = []  # paragraph index, start, end, normalised
+        paras = doc.paragraphs
+        # paragraphs the paragraph rules already call duplicates (XG501, XG502) are theirs
+        covered = {id(later) for later, _, _ in self.pairs(doc)}
+        for k, p in enumerate(paras):
+            text = p.text
+            if len(text) < self.p["min_length"] or id(p) in covered:
+                continue
+            start = 0
+            for m in _SENTENCE_END.finditer(text + "。"):
+                end = min(m.end(), len(text))
+                n = _norm(text[start:end])
+                if len(n) >= 8:
+                    sents.append((k, start, end, n))
+                start = end
+        first: dict[str, int] = {}
+        i = 0
+        min_run, min_len = self.p["min_sentences"], self.p["min_length"]
+        while i < len(sents):
+            j = first.get(sents[i][3])
+            if j is None:
+                first.setdefault(sents[i][3], i)
+                i += 1
+                continue
+            n = 0
+            while i + n < len(sents) and j + n < i and sents[i + n][3] == sents[j + n][3]:
+                n += 1
+            chars = sum(len(x[3]) for x in sents[i : i + n])
+            if n >= min_run and chars >= min_len and not self._whole_paragraphs(paras, sents, i, j, n):
+                pk, a, _, _ = sents[i]
+                last = max(x for x in range(i, i + n) if sents[x][0] == pk)
+                qk, qa, _, _ = sents[j]
+                qlast = max(x for x in range(j, j + n) if sents[x][0] == qk)
+                span = paras[pk].span_of(a, sents[last][2])
+                orig = paras[qk].span_of(qa, sents[qlast][2])
+                yield self.diag(doc, span, related=[Related(orig, "先出现的文字")], first_line=orig.line,
+                                first_end_line=orig.end_line, line=span.line, end_line=span.end_line,
+                                similarity="100", count=n)
+                for x in range(i, i + n):
+                    first.setdefault(sents[x][3], x)
+                i += n
+                continue
+            i += 1
+
+    @staticmethod
+    def _whole_paragraphs(paras, sents, i: int, j: int, n: int) -> bool:
+        """Whether both runs are (nearly) whole paragraphs."""
+        def covers(a: int) -> bool:
+            ks = {sents[x][0] for x in range(a, a + n)}
+            total = sum(len(_norm(paras[k].text)) for k in ks)
+            return sum(len(sents[x][3]) for x in range(a, a + n)) >= 0.8 * total
+        return covers(i) and covers(j)
 
     def eligible(self, doc: Document) -> list[tuple[Paragraph, str]]:
         """(paragraph, normalised text) of the paragraphs long enough to compare."""
