@@ -234,3 +234,18 @@ def test_the_short_label_of_partial_disclosure_is_its_row(linter):
     text = CLEAN.replace(long, "（二）部分公开")
     assert cells(text) == BASE_CELLS
     assert findings(linter, text) == []
+
+
+@pytest.mark.parametrize("items", ["1）…；2）…", "1)…；2)…", "一）…；二）…", "a) …；b) …", "（1）…；（2）…"])
+def test_list_markers_close_no_bracket(items, linter):
+    para = "下一步，我局将从三个方面加以改进：一是每次发布主要经济指标时同步配发图表解读"
+    assert para in CLEAN
+    first, second = items.split("；")
+    text = CLEAN.replace(para, "下一步，我局将从三个方面加以改进：" + first.replace("…", "每次发布主要经济指标时同步配发图表解读") + "；" + second.replace("…", "制定范本"))
+    assert findings(linter, text) == []
+
+
+def test_an_unmatched_bracket_after_a_list_marker_inside_brackets_is_still_found(linter):
+    para = "下一步，我局将从三个方面加以改进：一是每次发布主要经济指标时同步配发图表解读"
+    text = CLEAN.replace(para, "下一步，我局将从三个方面加以改进：每次发布主要经济指标）时同步配发图表解读")
+    assert ("XG801", "error") in findings(linter, text)

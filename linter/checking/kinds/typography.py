@@ -31,6 +31,11 @@ _COMMENT = re.compile(r"<!--.*?-->")
 _UNCLOSED_HEADING = re.compile(r"^([ \t\u3000\u00a0\f\v]*)([（(])([ \t]*)([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十]|[\s\u200b]*[）)])")
 
 
+# A list item marker: a number, a Chinese numeral or a letter and a closing bracket, at the
+# paragraph's or a clause's start.
+_LIST_MARKER = re.compile(r"((?:^|(?<=[。；;：:，,、！？\s]))[ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[a-zA-Z]))[）)]")
+
+
 class BracketsCheck(Checker):
     kind = "brackets"
     params = {"check": Param(str, "all", choices=("all",))}
@@ -46,6 +51,9 @@ class BracketsCheck(Checker):
             m = _UNCLOSED_HEADING.match(text)
             if m:
                 text = text[: m.start(2)] + " " + text[m.end(2) :]
+            # "1）", "2)", "一）", "a)": a list item's marker closes no bracket (when no
+            # round bracket is open)
+            markers = {m.end() - 1 for m in _LIST_MARKER.finditer(text)} if ")" in text or "）" in text else ()
             marks = _BRACKET.finditer(text)
             stack: list[tuple[str, int]] = []
             for mark in marks:
@@ -55,6 +63,8 @@ class BracketsCheck(Checker):
                     continue
                 close = _CLOSE_OF.get(ch)
                 if close is None:
+                    continue
+                if i in markers and not any(_PAIRS[o] == ")" for o, _ in stack):
                     continue
                 if stack and _PAIRS[stack[-1][0]] == close:
                     stack.pop()
