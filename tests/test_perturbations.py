@@ -236,7 +236,7 @@ def test_the_short_label_of_partial_disclosure_is_its_row(linter):
     assert findings(linter, text) == []
 
 
-@pytest.mark.parametrize("items", ["1）…；2）…", "1)…；2)…", "一）…；二）…", "a) …；b) …", "（1）…；（2）…"])
+@pytest.mark.parametrize("items", ["1）…；2）…", "1)…；2)…", "a) …；b) …", "（1）…；（2）…"])
 def test_list_markers_close_no_bracket(items, linter):
     para = "下一步，我局将从三个方面加以改进：一是每次发布主要经济指标时同步配发图表解读"
     assert para in CLEAN
@@ -249,3 +249,12 @@ def test_an_unmatched_bracket_after_a_list_marker_inside_brackets_is_still_found
     para = "下一步，我局将从三个方面加以改进：一是每次发布主要经济指标时同步配发图表解读"
     text = CLEAN.replace(para, "下一步，我局将从三个方面加以改进：每次发布主要经济指标）时同步配发图表解读")
     assert ("XG801", "error") in findings(linter, text)
+
+
+def test_a_sentence_cut_by_a_page_break_is_one_paragraph():
+    para = "2024年，我局政府信息公开工作取得了一定成效，但对照《条例》要求和公众期待，仍存在一些不足"
+    assert para in CLEAN
+    text = CLEAN.replace(para, "2024年，我局政府信息公开工作取得了一定成效，但对照《条例》要\n\n                  - 3 -\n\n\f求和公众期待，仍存在一些不足")
+    doc = build(text, "r.txt")
+    five = next(s for s in doc.sections if s.number == 5)
+    assert any(para in p.text for p in five.paragraphs)

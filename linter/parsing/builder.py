@@ -416,10 +416,12 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
         buf.clear()
 
     blank_run = 0
+    page_break = False  # a page footer since the last text line
     for k, line in enumerate(lines):
         kind = line.kind
         if kind in (L.BLANK, L.PAGE_NUMBER, L.COMMENT):
             blank_run += 1 if kind == L.BLANK else 0
+            page_break = page_break or kind == L.PAGE_NUMBER
             continue
         if kind in (L.PIPE_ROW, L.MD_RULE, L.NUMBER_LINE):
             flush()
@@ -468,12 +470,16 @@ def _collect(lines: list[Line], number: int | None, section: Section | None) -> 
             buf.append(line)
             blank_run = 0
             continue
+        # a sentence cut by a page break (`…一是政务新媒体` / `- 2 -` / `互动回应…`) goes on
+        # over the footer and the blank lines around it
+        across_page = page_break and buf and buf[-1].text.rstrip()[-1:] not in _SENTENCE_END
+        page_break = False
         starts_new = (
             not buf
             or kind in (L.SECTION_HEADING, L.ITEM_LINE, L.META_LINE, L.MD_HEADING)
             or indent >= 2
-            or blank_run >= 2
-            or (blank_run == 1 and (len(buf[-1].text.strip()) < 10))
+            or (blank_run >= 2 and not across_page)
+            or (blank_run == 1 and not across_page and (len(buf[-1].text.strip()) < 10))
             or buf[-1].text.rstrip()[-1:] in _SENTENCE_END
             or len(buf[-1].text) - len(buf[-1].text.lstrip()) >= 10
             or _is_title_line(buf[-1].text)

@@ -31,9 +31,9 @@ _COMMENT = re.compile(r"<!--.*?-->")
 _UNCLOSED_HEADING = re.compile(r"^([ \t\u3000\u00a0\f\v]*)([（(])([ \t]*)([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十]|[\s\u200b]*[）)])")
 
 
-# A list item marker: a number, a Chinese numeral or a letter and a closing bracket, at the
-# paragraph's or a clause's start.
-_LIST_MARKER = re.compile(r"((?:^|(?<=[。；;：:，,、！？\s]))[ \t\u3000]*(?:\d{1,2}|[一二三四五六七八九十]{1,3}|[a-zA-Z]))[）)]")
+# A list item marker: a number or a letter and a closing bracket, at the paragraph's or a
+# clause's start. ("二）" is not one: it is the heading "（二）" that lost its bracket.)
+_LIST_MARKER = re.compile(r"((?:^|(?<=[。；;：:，,、！？\s]))[ \t\u3000]*(?:\d{1,2}|[a-zA-Z]))[）)]")
 
 
 class BracketsCheck(Checker):
