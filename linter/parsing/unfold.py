@@ -109,7 +109,7 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
         hi = min((h[0] for h in heads if _ORDINALS.index(h[2]) > k), default=len(text))
         titles = [t for s in templates.sections() if s.ordinal == ordinal for t in (s.title, *s.variants)]
         best = None
-        for m in re.finditer(f"{ordinal}[、．.]\\s*", text[lo:hi]):
+        for m in re.finditer(f"(?:{ordinal}[、．.，,]|第{ordinal}部分[、．.，,:：]?)\\s*", text[lo:hi]):
             at = lo + m.end()
             for title in titles:
                 for n in range(max(2, len(title) - 2), len(title) + 4):
