@@ -258,3 +258,20 @@ def test_a_sentence_cut_by_a_page_break_is_one_paragraph():
     doc = build(text, "r.txt")
     five = next(s for s in doc.sections if s.number == 5)
     assert any(para in p.text for p in five.paragraphs)
+
+
+@pytest.mark.parametrize("sentence", [
+    "全年受理行政许可申请1200件",
+    "政务服务中心全年受理办件申请5632件",
+    "全年收到人大代表建议和政协提案申请12件",
+    "受理群众信访申请15件",
+    "办结行政许可事项1200件",
+    "办理行政复议案件32件（涉及征收补偿）",
+    "全年应诉行政诉讼案件15件",
+    "3件建议结转下年度继续办理",
+])
+def test_numbers_about_other_work_are_not_read_as_the_tables(sentence, linter):
+    para = "全年通过示例县人民政府门户网站统计局专栏主动公开政府信息236条"
+    assert para in CLEAN
+    text = CLEAN.replace(para, sentence + "，" + para)
+    assert [f for f in findings(linter, text) if f[0].startswith("XG6")] == []

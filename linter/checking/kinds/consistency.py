@@ -56,6 +56,7 @@ class ProseNumberCheck(Checker):
         "sections": Param(list, [0, 1, 3], item=int, doc="sections whose prose is read (0 = before 一)"),
         "mode": Param(str, "equal", choices=("equal", "none-claimed")),
         "exclude": Param(str, "", doc="regex: a match whose sentence (or clause) also matches this is skipped"),
+        "require": Param(str, "", doc="regex: only a match whose sentence also matches this counts (what the sentence must be about)"),
         "exclude_scope": Param(str, "sentence", choices=("sentence", "clause"),
                                doc="where `exclude` is looked for: the match's sentence, or only its clause (up to the commas around it)"),
     }
@@ -75,6 +76,7 @@ class ProseNumberCheck(Checker):
         # (regex, text every match holds): a paragraph without that text is not searched
         self.searches = [(rx, required_literal(rx)) for rx in self.rxs]
         self.ex = self.regex("exclude", self.p["exclude"]) if self.p["exclude"] else None
+        self.req = self.regex("require", self.p["require"]) if self.p["require"] else None
         try:
             self.cells = [_cell_ref(c) for c in self.p["cells"]]
             self.accept = [[_cell_ref(c) for c in alt] for alt in self.p["accept"]]
@@ -105,6 +107,8 @@ class ProseNumberCheck(Checker):
         related = [Related(c.span, f"表格中为 {c.raw or 0}") for _, c in cells]
         tname = table_name(cells[0][0].key) if cells else ""
         for p, m in self._matches(_paragraphs(doc, self.p["sections"])):
+            if self.req is not None and not self.req.search(_sentence(p.text, m.start(), m.end())):
+                continue
             if self.ex is not None:
                 around = _sentence(p.text, m.start(), m.end(), self.p["exclude_scope"] == "clause")
                 if self.ex.search(around):
