@@ -23,17 +23,26 @@ _OPEN = "[（(]"
 _CLOSE = "[）)]"
 
 
-_GAP = r"[ \t\u00a0\u2000-\u200b\u3000]{0,2}"
+# Spaces of any width inside a label or a heading (a web page's &nbsp;, a PDF's justified
+# cell: `行政事　业性收费`) are taken out of the crawl line before it is searched (see
+# _despaced): the patterns stay small (compiling them with a gap between every two
+# characters cost 0.2 s per process).
+_SPACE_CHARS = frozenset(" \t\u00a0\u3000" + "".join(chr(c) for c in range(0x2000, 0x200C)))
+
+
+def _despaced(text: str) -> tuple[str, list[int]]:
+    """`text` without its spaces, and for each of its characters (and its end) the index in
+    `text`."""
+    keep = [i for i, c in enumerate(text) if c not in _SPACE_CHARS]
+    out = "".join(text[i] for i in keep)
+    keep.append(len(text))
+    return out, keep
 
 
 def _flex(label: str) -> str:
-    """Regex for a label in any bracket/separator width, without its quotes, and with a space
-    or two of any width anywhere inside it (a web page's &nbsp;, a PDF's justified cell:
-    `行政事　业性收费`)."""
+    """Regex for a label in any bracket/separator width, without its quotes."""
     out = []
-    for k, ch in enumerate(label):
-        if k:
-            out.append(_GAP)
+    for ch in label:
         if ch in "(（":
             out.append(_OPEN)
         elif ch in ")）":
@@ -77,7 +86,7 @@ def _table_regex() -> re.Pattern:
                         labels.add(row.parent)
     ordered = sorted(labels, key=lambda x: (-len(x), x))  # longest first; a fixed order (a set's is not)
     alts = "|".join(_flex(x) for x in ordered)
-    caption = _GAP.join(["第", "二", "十", "条", "第", _OPEN, "[一二三四五六七八九十]", _CLOSE, "项"])
+    caption = f"第二十条第{_OPEN}[一二三四五六七八九十]{_CLOSE}项"
     return re.compile(f"{caption}|{alts}")
 
 
@@ -89,9 +98,9 @@ _HEAD_LIKENESS = 0.85
 
 
 def _heads(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, ordinal) of the section headings in a crawled body, in order: the exact
-    titles (any bracket or separator width), then, between them, headings one or two
-    characters off for each ordinal still missing."""
+    """(start, end, ordinal) of the section headings in a crawled body (without its spaces),
+    in order: the exact titles (any bracket or separator width), then, between them, headings
+    one or two characters off for each ordinal still missing."""
     heads = [(m.start(), m.end(), _ordinal(m.group(0))) for m in _section_regex().finditer(text)]
     found = {h[2] for h in heads}
     missing = [o for o in _ORDINALS if o not in found]
@@ -132,6 +141,7 @@ def is_crawl_line(text: str) -> bool:
         return False
     if "、" not in text and "．" not in text and "." not in text and "部分" not in text:
         return False  # every section heading has one after its numeral (or is 第…部分)
+    text = _despaced(text)[0]
     heads = list(_section_regex().finditer(text))
     if len(heads) >= 2:
         return True
@@ -144,23 +154,24 @@ def is_crawl_line(text: str) -> bool:
     return False
 
 
-def _cuts(text: str) -> list[int]:
+def _cuts(original: str) -> list[int]:
+    text, at = _despaced(original)  # searched without spaces; cuts placed in the original
     cuts: set[int] = set()
     heads = _heads(text)
     for i, (start, end, ordinal) in enumerate(heads):
-        cuts.add(start)
-        cuts.add(end)  # the heading stands on its own line
+        cuts.add(at[start])
+        cuts.add(at[end - 1] + 1 if end else 0)  # the heading stands on its own line
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         number = _ORDINALS.index(ordinal) + 1
         body = text[end:stop]
         if number in (2, 3):
             for t in _table_regex().finditer(body):
-                cuts.add(end + t.start())
+                cuts.add(at[end + t.start()])
         elif number in (1, 5, 6):
             for t in _SUBSECTION.finditer(body):
-                cuts.add(end + t.start())
+                cuts.add(at[end + t.start()])
     cuts.discard(0)
-    cuts.discard(len(text))
+    cuts.discard(len(original))
     return sorted(cuts)
 
 
