@@ -30,9 +30,11 @@ _CLOSE = "[）)]"
 _SPACE_CHARS = frozenset(" \t\u00a0\u3000" + "".join(chr(c) for c in range(0x2000, 0x200C)))
 
 
-def _despaced(text: str) -> tuple[str, list[int]]:
+def _despaced(text: str) -> tuple[str, "list[int] | range"]:
     """`text` without its spaces, and for each of its characters (and its end) the index in
     `text`."""
+    if _SPACE_CHARS.isdisjoint(text):
+        return text, range(len(text) + 1)
     keep = [i for i, c in enumerate(text) if c not in _SPACE_CHARS]
     out = "".join(text[i] for i in keep)
     keep.append(len(text))
