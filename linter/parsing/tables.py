@@ -602,6 +602,11 @@ def _fill(
     texts = [t.text for t in toks]
     if len(texts) > ncols and all(not t for t in texts[ncols:]):
         toks, texts = toks[:ncols], texts[:ncols]
+    elif len(texts) > ncols and sum(1 for t in texts if t) == ncols:
+        # more cells than columns, and exactly the right numbers among them: the empty ones
+        # are a converter's layout columns (a PDF table without rules, numbers centred)
+        toks = [t for t in toks if t.text]
+        texts = [t.text for t in toks]
     if len(texts) == ncols:
         cells = []
         for (rk, ck), kind, tok in zip(key_cols, kinds, toks):
