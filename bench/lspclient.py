@@ -35,6 +35,10 @@ class LspClient:
         self._responses: dict[int, dict] = {}
         # uri -> list of (arrival perf_counter, version or None, number of diagnostics)
         self.published: dict[str, list[tuple[float, int | None, int]]] = {}
+        # uri -> list of (arrival, version, whether diagnostics were published) of the
+        # server's `xxgk-lint/linted` notifications (sent to a client that asks for them in
+        # capabilities.experimental: a lint whose diagnostics were unchanged publishes nothing)
+        self.linted: dict[str, list[tuple[float, int | None, bool]]] = {}
         self.closed = False
         self._reader = threading.Thread(target=self._read_loop, name="lsp-reader", daemon=True)
         self._reader.start()
@@ -80,6 +84,9 @@ class LspClient:
                     self.published.setdefault(p.get("uri"), []).append(
                         (arrived, p.get("version"), len(p.get("diagnostics") or []))
                     )
+                elif msg["method"] == "xxgk-lint/linted":
+                    p = msg.get("params") or {}
+                    self.linted.setdefault(p.get("uri"), []).append((arrived, p.get("version"), bool(p.get("published"))))
             elif "id" in msg:
                 self._responses[msg["id"]] = msg
             self._cond.notify_all()
@@ -134,11 +141,34 @@ class LspClient:
                     )
                 self._cond.wait(left)
 
+    def marks(self, uri: str) -> tuple[int, int]:
+        """Where the lists of publishes and lint notices of `uri` end now (for wait_linted)."""
+        with self._cond:
+            return len(self.published.get(uri, [])), len(self.linted.get(uri, []))
+
+    def wait_linted(self, uri: str, version: int, since: tuple[int, int] = (0, 0), timeout: float = 60.0) -> float:
+        """When the server was first done with `version` (or a later one) after `since`: the
+        arrival of its diagnostics, or of its `xxgk-lint/linted` notice when the diagnostics
+        were unchanged and not published again. Raises LspError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                times = [t for t, v, _ in self.published.get(uri, [])[since[0]:] if v is not None and v >= version]
+                times += [t for t, v, _ in self.linted.get(uri, [])[since[1]:] if v is not None and v >= version]
+                if times:
+                    return min(times)
+                left = deadline - time.monotonic()
+                if left <= 0 or self.closed:
+                    raise LspError(
+                        f"version >= {version} never linted ({'server exited' if self.closed else f'timeout {timeout:.0f} s'}){self.stderr_tail()}"
+                    )
+                self._cond.wait(left)
+
     def published_count(self, uri: str) -> int:
         with self._cond:
             return len(self.published.get(uri, []))
 
-    def initialize(self, root: Path) -> dict:
+    def initialize(self, root: Path, experimental: dict | None = None) -> dict:
         result = self.request(
             "initialize",
             {
@@ -153,6 +183,7 @@ class LspClient:
                         "publishDiagnostics": {"versionSupport": True, "relatedInformation": True},
                     },
                     "workspace": {"configuration": False},
+                    **({"experimental": experimental} if experimental else {}),
                 },
                 "initializationOptions": {},
             },

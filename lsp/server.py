@@ -1,16 +1,27 @@
 """The xxgk-lint language server (pygls 2.x): live findings while an author drafts a report.
 
-- Incremental sync; on open/change/save the document is linted in-process on a worker
-  thread (the event loop keeps answering hovers meanwhile). Bursts of keystrokes coalesce:
-  while a lint runs, further changes only mark the document dirty, and the next lint takes
-  the latest version — no fixed debounce delay. A result for an older version is never
-  published over a newer one.
+- Incremental sync, applied in O(edit) (lsp/document.py keeps each open document's lines:
+  pygls re-splits and rewrites the whole text on every change). On open/change/save the
+  document is linted in-process on a worker thread (the event loop keeps answering hovers
+  meanwhile). Bursts of keystrokes coalesce, with no fixed debounce delay:
+  - before a lint takes the text, the frames that have already arrived are handled (at most
+    DRAIN_MAX): changes queued in the pipe are linted once, on their last version;
+  - a change while a lint runs makes that lint stale: it stops before its next rule
+    (Linter.lint's should_stop) and the latest text is linted instead.
+  A result for an older version is never published over a newer one, and diagnostics equal
+  to those last published are not published again (a client that asks for it in
+  capabilities.experimental.xxgkLintLinted gets an `xxgk-lint/linted` notice for every
+  version linted: tests and benchmarks wait for that). Each diagnostic's JSON is kept while
+  its finding and lines stay the same: a publish is a join of strings, not a converter pass
+  over hundreds of findings.
 - One document's lint does not hold up another's: documents lint on two lanes, one thread
   each — light ones (under HEAVY_CHARS characters: every real report, a few ms each) and
   heavy ones. A light document never waits for a heavy one's lint: its diagnostics come
-  after the light lints queued before it, and a running heavy lint (sharing the interpreter
-  lock) at most halves its speed; a heavy document waits at most for the heavy lints queued
-  before it (~0.15 s per MB each). Threads rather than a worker process: hovers, symbols,
+  after the light lints queued before it, and a running heavy lint waits between two rules
+  while a light lint runs (HEAVY_YIELD_MAX each time), so a light lint shares the
+  interpreter lock with at most one heavy rule (or the heavy text's parse, which has no
+  stopping points); a heavy document waits at most for the heavy lints queued before it
+  (~0.15 s per MB each). Threads rather than a worker process: hovers, symbols,
   inlay hints and code actions read the Document model of the published result, and
   sending a 5 MB report's model back from a process costs about what building it costs;
   a lint's time is linear in the text, so a lane of its own bounds what a big one can hold
@@ -44,11 +55,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
+import inspect
 import json
 import logging
 import os
 import re
+import select
 import sys
 import threading
 import traceback
@@ -74,6 +88,7 @@ from ..linter.reporting.fixes import fix_text
 from ..linter.support.resources import rule_doc_uri
 
 from . import positions
+from .document import use_line_documents
 
 log = logging.getLogger("xxgk-lint.lsp")
 
@@ -102,11 +117,23 @@ SEVERITY = {
 # Documents of more characters than this lint on the heavy lane (~0.05 s of lint; real reports
 # are a few per cent of it), shorter ones on the light lane.
 HEAVY_CHARS = 200_000
+# A heavy lint waits between two rules while a light lint runs (the light lane goes first: the
+# two would share the interpreter lock), at most this long each time (s).
+HEAVY_YIELD_MAX = 1.0
 # A frame longer than this is a client's mistake (VS Code syncs no file over 50 MB): skipped,
 # never allocated.
 MAX_FRAME = 64 * 1024 * 1024
 # After the last close, how long to wait before giving memory back (s): one release per burst.
 RELEASE_DELAY = 0.3
+# Before a lint, how long at most to wait for the frames that have already arrived to be
+# handled (s): a burst of changes queued in the pipe is linted once, on its last version; a
+# client flooding requests cannot hold the lint back longer than this.
+DRAIN_MAX = 0.1
+# The notification a client that asks for it (capabilities.experimental.xxgkLintLinted) gets
+# after each lint of a document's current text: {uri, version, published, runs, stopped} (the
+# last two: how many lints of the document ran, and how many of them stopped as stale). Diagnostics that
+# did not change are not published again; this tells a test or a benchmark the lint is done.
+LINTED = "xxgk-lint/linted"
 
 
 @dataclass
@@ -116,6 +143,11 @@ class DocState:
     uri: str
     language: str = "plaintext"
     dirty: bool = False
+    # bumped by every change of the text (and by closing): a lint of an older count is stale
+    # and stops between two rules (Linter.lint's should_stop)
+    changes: int = 0
+    runs: int = 0  # lints of it run to the end or stopped (in the LINTED notice: for tests)
+    stopped: int = 0  # of them, those stopped because the text had moved on
     task: asyncio.Task | None = None
     job: Future | None = None  # the lint running or queued on a lane thread
     version: int | None = None  # version of the published result
@@ -129,13 +161,17 @@ class DocState:
     engine_key: tuple | None = None
     # held while `engine` lints: a lint and a fix-all of this document may run on two lanes
     lock: threading.Lock = field(default_factory=threading.Lock)
-    # finding -> (the text of the lines its positions are on, its LSP form): most findings
-    # survive a keystroke unchanged, and converting hundreds of them costs more than a lint
+    # finding -> (the text of the lines its positions are on, its LSP form as JSON, the Linter):
+    # most findings survive a keystroke unchanged, and converting hundreds of them costs more
+    # than a lint
     converted: dict = field(default_factory=dict)
+    # the JSON of the diagnostics last published (None: none yet): the same again are not
+    # published again
+    sent: list | None = None
 
     def drop(self) -> None:
         """Let go of everything of the document (it was closed)."""
-        self.doc, self.diags, self.lines, self.converted = None, [], [], {}
+        self.doc, self.diags, self.lines, self.converted, self.sent = None, [], [], {}, None
         self.linter = self.engine = self.engine_key = None
 
 
@@ -245,6 +281,27 @@ class XxgkProtocol(LanguageServerProtocol):
             return
         super().handle_message(message)
 
+    def notify_json(self, method: str, params: str) -> None:
+        """Send a notification whose params are JSON text already (the server keeps each
+        diagnostic's JSON: 700 findings of a 1.5 MB report cost ~16 ms through the converter on
+        every keystroke). Written as pygls' _send_data writes a message."""
+        if self.writer is None:
+            log.error("cannot send %s: no transport", method)
+            return
+        body = ('{"jsonrpc": "2.0", "method": ' + json.dumps(method) + ', "params": ' + params + "}").encode(self.CHARSET)
+        head = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n" if self._include_headers else ""
+        try:
+            res = self.writer.write(head.encode("ascii") + body)
+            if inspect.isawaitable(res):
+                asyncio.ensure_future(res)
+        except BrokenPipeError:
+            log.error("cannot send %s: the client's end of the pipe is closed", method)
+            raise
+
+    def to_json(self, obj) -> str:
+        """An LSP object as pygls' _send_data would write it inside a message."""
+        return json.dumps(self._converter.unstructure(obj))
+
     def receive(self, body: bytes) -> None:
         """Handle the body of one frame (from FrameReader)."""
         try:
@@ -311,6 +368,25 @@ class FrameReader:
         self.limit = limit
         self.eof = False
         self.skipped = 0  # bytes skipped since the last frame (logged with it)
+        self._fd = None  # the stream's file descriptor, to ask whether bytes wait on it
+        if os.name != "nt":  # select() takes only sockets there
+            try:
+                self._fd = stream.fileno()
+            except (AttributeError, OSError, ValueError):
+                pass
+
+    def pending(self) -> bool:
+        """Whether bytes have arrived that no frame has been handed on for yet: in the buffer,
+        or waiting on the stream (False when the stream cannot say). Asked between frames,
+        never while next_frame runs."""
+        if self._buf:
+            return True
+        if self._fd is None or self.eof:
+            return False
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return False
 
     def _fill(self, n: int = 65536) -> bool:
         if self.eof:
@@ -484,8 +560,13 @@ class XxgkServer(LanguageServer):
         # the two lanes: a light document's lint never queues behind a heavy one's
         self.light = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-light")
         self.heavy = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-heavy")
+        self.light_idle = threading.Event()  # clear while a light lint runs
+        self.light_idle.set()
         self.config_error: str | None = None
         self._release: asyncio.TimerHandle | None = None
+        # set while every frame that has arrived has been handled (None: not reading stdio)
+        self._caught_up: asyncio.Event | None = None
+        self.linted_notices = False  # the client asked for LINTED notifications
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -542,17 +623,36 @@ class XxgkServer(LanguageServer):
 
     # -- linting ------------------------------------------------------------------------------
 
-    def schedule(self, uri: str) -> None:
+    def schedule(self, uri: str, changed: bool = True) -> None:
+        """Lint document `uri` (again). `changed`: its text or configuration changed, so a lint
+        of it that runs now is stale and stops at its next rule; a save (same text) lets it
+        finish."""
         st = self.states.get(uri)
         if st is None:
             return
         st.dirty = True
+        if changed:
+            st.changes += 1
         if st.task is None or st.task.done():
             st.task = asyncio.get_event_loop().create_task(self._lint_loop(uri))
+
+    async def _drained(self) -> None:
+        """Return once the frames that have arrived are handled (at most DRAIN_MAX): the
+        changes already queued in the pipe are applied before a lint takes the text."""
+        ev = self._caught_up
+        if ev is None or ev.is_set():
+            return
+        try:
+            await asyncio.wait_for(ev.wait(), DRAIN_MAX)
+        except asyncio.TimeoutError:
+            pass
 
     async def _lint_loop(self, uri: str) -> None:
         st = self.states.get(uri)
         while st is not None and st.dirty:
+            await self._drained()
+            if self.states.get(uri) is not st:
+                return  # closed meanwhile
             st.dirty = False
             try:
                 document = self.workspace.get_text_document(uri)
@@ -562,15 +662,30 @@ class XxgkServer(LanguageServer):
             path = uri_to_path(uri)
             linter = self.engine_for(st, path)
             name = path or uri
-            st.job = self.lane(text).submit(_lint, st.lock, linter, text, name)
+            changes = st.changes
+
+            def stale(st: DocState = st, changes: int = changes) -> bool:
+                return st.changes != changes  # read on the lane thread: one attribute, atomic
+
+            lane = self.lane(text)
+            if lane is self.heavy:
+                stop = functools.partial(_after_light, self.light_idle, stale)
+                st.job = lane.submit(_lint, st.lock, linter, text, name, stop)
+            else:
+                st.job = lane.submit(_lint, st.lock, linter, text, name, stale, self.light_idle)
             try:
-                doc, diags, errors = await asyncio.wrap_future(st.job)
+                result = await asyncio.wrap_future(st.job)
             except Exception:
                 log.error("lint of %s failed:\n%s", uri, traceback.format_exc())
                 return
             finally:
                 # cancelled (closed): the frame lives on in the exception's traceback a while
                 text = document = None
+            st.runs += 1
+            if result is None:
+                st.stopped += 1
+                continue  # stopped: the text moved on (dirty again), lint the latest
+            doc, diags, errors = result
             for e in errors:
                 log.error(e)
             if self.states.get(uri) is not st:
@@ -614,6 +729,7 @@ class XxgkServer(LanguageServer):
         if st.task is not None:
             st.task.cancel()  # also takes a queued lint off its lane
         job = st.job
+        st.changes += 1  # a running lint of it stops at its next rule
         st.drop()
         st.job = st.task = None
         loop = asyncio.get_running_loop()
@@ -672,10 +788,17 @@ class XxgkServer(LanguageServer):
         # one blocking read per frame off the event loop; no read is pending while a frame is
         # handled (so the exit notification leaves no thread behind waiting on stdin)
         reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-stdin")
+        caught_up = self._caught_up = asyncio.Event()
         try:
             while True:
+                # nothing arrived that is not handled: the lints waiting for that may take the text
+                if frames.pending():
+                    caught_up.clear()
+                else:
+                    caught_up.set()
                 try:
                     body = await loop.run_in_executor(reader, frames.next_frame)
+                    caught_up.clear()
                 except Exception:  # the stream itself failed (not a client's mistake)
                     log.error("读取客户端的输入时出错，语言服务器退出：\n%s", traceback.format_exc())
                     raise SystemExit(1) from None
@@ -691,17 +814,28 @@ class XxgkServer(LanguageServer):
             reader.shutdown(wait=False)
 
     def publish(self, st: DocState) -> None:
+        """Publish the diagnostics of st's result — unless they are the ones last published
+        (an edit that moved no finding): the client has them already."""
         enc = self.workspace.position_encoding
         out = []
         converted = {}
+        to_json = self.protocol.to_json
         for d in st.diags:
             where = _line_texts(st.lines, d)
             hit = st.converted.get((d, enc))
-            lsp = hit[1] if hit is not None and hit[0] == where and hit[2] is st.linter else to_lsp(d, st, enc)
-            converted[(d, enc)] = (where, lsp, st.linter)
-            out.append(lsp)
+            if hit is None or hit[0] != where or hit[2] is not st.linter:
+                hit = (where, to_json(to_lsp(d, st, enc)), st.linter)
+            converted[(d, enc)] = hit
+            out.append(hit[1])
         st.converted = converted
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=st.uri, version=st.version, diagnostics=out))
+        # the JSON of each diagnostic: most are the very strings of the last publish
+        same = st.sent == out
+        if not same:
+            st.sent = out
+            params = f'{{"uri": {json.dumps(st.uri)}, "version": {json.dumps(st.version)}, "diagnostics": [{", ".join(out)}]}}'
+            self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+        if self.linted_notices:
+            self.protocol.notify(LINTED, {"uri": st.uri, "version": st.version, "published": not same, "runs": st.runs, "stopped": st.stopped})
 
 
 def _line_texts(lines: list[str], d: Diagnostic) -> tuple:
@@ -711,11 +845,47 @@ def _line_texts(lines: list[str], d: Diagnostic) -> tuple:
     return tuple(lines[k - 1] if 1 <= k <= n else None for s in spans for k in (s.line, s.end_line))
 
 
-def _lint(lock: threading.Lock, linter: Linter, text: str, name: str):
+def _after_light(light_idle: threading.Event, stale) -> bool:
+    """A heavy lint's should_stop: first wait while a light lint runs (bounded), then say whether
+    the text moved on."""
+    if not light_idle.is_set():
+        light_idle.wait(HEAVY_YIELD_MAX)
+    return stale()
+
+
+def _lint(lock: threading.Lock, linter: Linter, text: str, name: str, stale=None, running: threading.Event | None = None):
+    """(Document, findings, rule errors) of `text`; None when `stale()` said True before the
+    lint was done (it is asked before the lint and between rules: Linter.lint's should_stop).
+    `running`: an event cleared while this lint runs (the light lane's: heavy lints wait)."""
+    if running is None:
+        return _lint_locked(lock, linter, text, name, stale)
+    running.clear()
+    try:
+        return _lint_locked(lock, linter, text, name, stale)
+    finally:
+        running.set()
+
+
+def _lint_locked(lock: threading.Lock, linter: Linter, text: str, name: str, stale):
     with lock:
-        doc, diags = linter.lint_text(text, name)
-        errors = list(linter.errors)
-        linter.errors.clear()
+        if stale is not None and stale():
+            return None
+        if stale is not None:
+            # lint_text as the command line runs it, its Linter.lint asked to stop when stale
+            # (an instance attribute for this call: the Linter is this thread's under `lock`)
+            linter.lint = functools.partial(Linter.lint, linter, should_stop=stale)
+        try:
+            doc, diags = linter.lint_text(text, name)
+        except Exception:
+            if stale is not None and stale():
+                return None  # what runs after a stopped lint may not expect its None
+            raise
+        finally:
+            linter.__dict__.pop("lint", None)
+            errors = list(linter.errors)
+            linter.errors.clear()
+    if diags is None:
+        return None
     return doc, diags, errors
 
 
@@ -773,6 +943,9 @@ def _settings_from(obj) -> dict:
 @server.feature(types.INITIALIZE)
 def initialize(ls: XxgkServer, params: types.InitializeParams) -> None:
     ls.settings = _settings_from(params.initialization_options or {})
+    experimental = params.capabilities.experimental if params.capabilities else None
+    ls.linted_notices = isinstance(experimental, dict) and experimental.get("xxgkLintLinted") is True
+    use_line_documents(ls.workspace)  # incremental edits in O(edit) (lsp/document.py)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -802,7 +975,7 @@ def _forget_finished_notifications(ls: XxgkServer) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: XxgkServer, params: types.DidSaveTextDocumentParams) -> None:
-    ls.schedule(params.text_document.uri)
+    ls.schedule(params.text_document.uri, changed=False)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

@@ -16,6 +16,10 @@ the official layout. From each this writes
   whose tables use rowspan/colspan for the same merges;
 - <name>.pdf: the .docx converted by LibreOffice (`soffice --headless --convert-to pdf`),
   when soffice is on PATH (skipped otherwise; the committed PDFs stay);
+- defects-unruled.pdf and clean-unruled-centred.pdf: defects.md and clean.md as Word with
+  the tables' borders off (the second with its cells' text centred vertically), converted the
+  same way: tables that are only text in columns (no ruling lines), for the PDF reader's
+  fallback;
 
 and the bad documents for the error tests: encrypted.pdf (a user password, by pypdf when
 installed), image-only.pdf (a picture of text, no text layer: Pillow), corrupt.docx (a .docx
@@ -134,11 +138,13 @@ def _row_starts(row: list[str], c: int) -> bool:
 # Word
 
 
-def make_docx(md: str, path: Path) -> None:
+def make_docx(md: str, path: Path, ruled: bool = True, centred: bool = False) -> None:
+    """The report as Word; `ruled=False`: its tables without borders (text in columns);
+    `centred`: their cells' text centred vertically (as WPS tables often are)."""
     import datetime
 
     import docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -175,7 +181,7 @@ def make_docx(md: str, path: Path) -> None:
             rows = value
             n_cols = max(len(r) for r in rows)
             table = document.add_table(rows=len(rows), cols=n_cols)
-            table.style = "Table Grid"
+            table.style = "Table Grid" if ruled else None  # None: Word's default table style, no borders
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             covered = set()
             for r0, c0, r1, c1 in merges(rows):
@@ -186,6 +192,8 @@ def make_docx(md: str, path: Path) -> None:
                     if text and (r, c) not in covered:
                         cell = table.cell(r, c)
                         cell.text = text
+                        if centred:
+                            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
                         for p in cell.paragraphs:
                             for run in p.runs:
                                 run.font.size = Pt(7.5)
@@ -373,6 +381,14 @@ def main() -> int:
         make_docx(md, OUT / f"{name}.docx")
         make_html(md, OUT / f"{name}.html")
         make_pdf(OUT / f"{name}.docx", OUT / f"{name}.pdf")
+    # the tables' borders off: PDFs whose tables have no rulings, their cells' text at the top
+    # (Word's default) or centred vertically (as WPS tables often are)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, centred in (("defects-unruled", False), ("clean-unruled-centred", True)):
+            unruled = Path(tmp) / f"{name}.docx"
+            md = (EXAMPLES / f"{name.split('-')[0]}.md").read_text(encoding="utf-8")
+            make_docx(md, unruled, ruled=False, centred=centred)
+            make_pdf(unruled, OUT / f"{name}.pdf")
     make_bad(force="--force" in sys.argv)
     for p in sorted(OUT.iterdir()):
         print(f"{p.relative_to(ROOT)}  {p.stat().st_size} bytes")

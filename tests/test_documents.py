@@ -25,6 +25,7 @@ import pytest
 from xxgk_lint.linter.parsing.builder import build
 from xxgk_lint.linter.reading import documents
 from xxgk_lint.linter.reading.documents import Converted, Origin, read_document, sniff
+from xxgk_lint.linter.reading.source import Span
 from xxgk_lint.linter.support import toml
 from xxgk_lint.linter.support.errors import ReadError
 
@@ -156,7 +157,7 @@ def test_real_pdf_source_map():
     col = starts[4] + 1  # the 5th cell's value (after its padding space), 1-based
     assert lines[n - 1][col - 1] == "0"
     cell = c.origin(n, col)
-    assert cell.cell == 5 and cell.page == 4 and cell.describe() == f"第4页第{o.line}行第5格"
+    assert cell.cell == 5 and cell.page == 4 and cell.describe() == f"第4页第{o.line}行，表{cell.table}第{cell.row}行第5列"
     x0, top, x1, bottom = cell.bbox
     assert o.bbox[0] <= x0 < x1 <= o.bbox[2] and o.bbox[1] <= top < bottom <= o.bbox[3] + 0.01
     # a heading on page 1
@@ -218,7 +219,7 @@ def test_official_template_docx():
         assert want <= got, f"{key}: rows not read: {sorted({r for r, _ in want - got})}"
     # the merged header cells are written once
     assert c.text.count("申请人情况") == 1 and c.text.count("本年度办理结果") == 1
-    assert c.origin(c.text.split("\n").index("| 规章 | | | |") + 1).describe() == "表格1第3行"
+    assert c.origin(c.text.split("\n").index("| 规章 | | | |") + 1).describe() == "表1第3行"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,7 +275,7 @@ def test_source_map_docx_cell(linter):
     # XG203: the 总计 column of (七)总计 in table 三 = the Word document's table 2
     d = by_rule["XG203"]
     o = c.origin(d.span.line, d.span.column)
-    assert (o.table, o.cell) == (2, 10) and o.describe() == f"表格2第{o.row}行第10格"
+    assert (o.table, o.cell) == (2, 10) and o.describe() == f"表2第{o.row}行第10列"
     line = c.text.split("\n")[d.span.line - 1]
     assert "（七）总计" in line
     # XG201: the 总计 of row (一)予以公开
@@ -303,7 +304,7 @@ def test_source_map_html_and_pdf(linter):
     _, diags = linter.lint_text(c.text, "defects.pdf")
     d = next(d for d in diags if d.rule == "XG203")
     o = c.origin(d.span.line, d.span.column)
-    assert o.page is not None and o.cell == 10 and o.bbox and o.describe().endswith("第10格")
+    assert o.page is not None and o.cell == 10 and o.bbox and o.describe().endswith("第10列")
     assert set(o.to_dict()) == {"page", "line", "table", "row", "cell", "bbox"}
 
 
@@ -473,7 +474,7 @@ def test_docx_numbering_breaks_and_merges():
     assert lines[6:] == ["| | 申请人情况 | |", "| （三）不予公开 | 1.属于国家秘密 | 0 |", "| | 2.其他法律行政法规禁止公开 | 1 |"]
     assert c.origin(c.text.split("\n").index("第二行7") + 1).describe() == "第5段"
     n = c.text.split("\n").index(lines[-1]) + 1
-    assert c.origin(n).describe() == "表格1第3行"
+    assert c.origin(n).describe() == "表1第3行"
 
 
 def test_html_old_style_page_gbk_layout_tables(linter):
@@ -505,3 +506,192 @@ def test_html_positions_past_line_65535():
     c = read_document("long.html", page)
     got = [o.describe() for o, line in zip(c.origins, c.text.split("\n")) if line]
     assert got == ["第70001行第1列", "第70002行第3列"]
+
+
+def _text_in_box(pdf_path, page: int, bbox) -> str:
+    """The PDF's own text inside a box of an Origin (top-left coordinates), by PDFium."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        p = doc[page - 1]
+        left, bottom, right, top = p.get_cropbox()
+        assert p.get_rotation() == 0
+        tp = p.get_textpage()
+        x0, t, x1, b = bbox
+        # a hair inside the box: its neighbours' loose boxes touch it
+        text = tp.get_text_bounded(left + x0 + 0.5, top - b + 0.5, left + x1 - 0.5, top - t - 0.5)
+        tp.close()
+        p.close()
+        return "".join(text.split())
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize("rule", ["XG203", "XG801", "XG102"])
+def test_pdf_finding_box_holds_its_characters(rule, linter):
+    """A finding's origin box is the union of its characters' boxes: the PDF's text inside it
+    is the finding's text (a cell's value, a bracket, a heading), not the whole line."""
+    from xxgk_lint.linter.model.diagnostic import Origin
+
+    path = DATA / "defects.pdf"
+    c = read_document(str(path))
+    _, diags = linter.lint_text(c.text, "defects.pdf")
+    d = next(d for d in diags if d.rule == rule)
+    o = c.place(d.span)
+    assert isinstance(o, Origin) and o.page and o.bbox
+    line = c.text.split("\n")[d.span.line - 1]
+    want = "".join(line[d.span.column - 1 : d.span.end_column - 1].split()).strip("|")
+    assert want and _text_in_box(path, o.page, o.bbox) == want
+    whole = c.origin(d.span.line, d.span.column)
+    assert whole.bbox != o.bbox and (o.bbox[2] - o.bbox[0]) < (whole.bbox[2] - whole.bbox[0])
+
+
+@needs_corpus
+def test_real_pdf_cell_box_holds_its_value():
+    """102, table 四 (page 4): the box of the 5th cell's value holds that value only."""
+    from xxgk_lint.linter.reading.source import Span
+
+    path = ORIGINALS / "102_hongze-district-gov-2023.pdf"
+    c = read_document(str(path))
+    lines = c.text.split("\n")
+    n = next(i for i, line in enumerate(lines, 1) if line.startswith("| 10 | 1 | 0 |"))
+    starts = [i + 2 for i, ch in enumerate(lines[n - 1]) if ch == "|"][:-1]
+    col = starts[4] + 1
+    o = c.place(Span(n, col, n, col + 1))
+    cell = c.origin(n, col)
+    assert o.page == 4 and o.cell == 5 and o.bbox != cell.bbox
+    assert cell.bbox[0] <= o.bbox[0] < o.bbox[2] <= cell.bbox[2]
+    assert _text_in_box(path, 4, o.bbox) == "0"
+    # an empty span (padding only) falls back to the cell's box
+    assert c.place(Span(n, starts[4], n, starts[4] + 1)).bbox == cell.bbox
+
+
+def test_origin_json_round_trip():
+    from xxgk_lint.linter.model.diagnostic import Diagnostic, Origin, Related
+    from xxgk_lint.linter.reading.source import Span
+
+    o = Origin(page=3, line=12, table=1, row=2, cell=4, bbox=(1.0, 2.5, 3.25, 4.0))
+    d = Diagnostic("XG201", "arithmetic", "error", "和不符", Span(1, 2, 1, 3), "r.pdf",
+                   related=(Related(Span(2, 1, 2, 2), "这里", Origin(page=4, line=1)),), origin=o)
+    text = d.to_json()
+    assert '"origin": {"page": 3, "line": 12, "table": 1, "row": 2, "cell": 4, "bbox": [1.0, 2.5, 3.25, 4.0]}' in text
+    import json
+
+    assert json.loads(text) == d.to_dict() and Diagnostic.from_json(text) == d
+    plain = Diagnostic("XG201", "arithmetic", "error", "和不符", Span(1, 2, 1, 3), "r.txt")
+    assert "origin" not in plain.to_dict() and Diagnostic.from_json(plain.to_json()) == plain
+    assert o.describe() == "第3页第12行，表1第2行第4列"
+    assert Origin(table=2, row=3, cell=4).describe() == "表2第3行第4列"
+    assert Origin(paragraph=5).describe() == "第5段" and Origin(line=120, column=7).describe() == "第120行第7列"
+
+
+# ---------------------------------------------------------------------------------------------
+# (6) PDF tables without ruling lines: text in columns
+
+
+@pytest.mark.parametrize("name", ["defects-unruled", "clean-unruled-centred"])
+def test_unruled_pdf_tables_read_as_tables(name, linter):
+    """defects.md and clean.md as Word with the tables' borders off (clean's with its cells'
+    text centred vertically), printed by LibreOffice: no rulings at all, the tables are text in
+    columns. They are read as tables (column bands from the data lines, label cells cut at cell
+    padding and new items) with every cell and every planted defect of the text and of the
+    ruled PDF; the text reader alone got 193 of 200 cells, missed XG201 and XG203 of
+    defects-unruled and gave four false findings on each."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as R
+
+    from xxgk_lint.linter.reading import pdf
+
+    path = DATA / f"{name}.pdf"
+    stem = name.split("-")[0]
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for i in range(len(doc)):
+            page = pdf._read_pdfium_page(doc[i], R)
+            assert pdf.find_tables(page.h_edges, page.v_edges) == []  # no ruled table anywhere
+    finally:
+        doc.close()
+    c = read_document(str(path))
+    _check_converted(c)
+    lines = c.text.split("\n")
+    assert "| 行政规范性文件 | 2 | 1 | 9 |" in lines
+    assert "| | | 2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in lines  # a wrapped label joined, in its column
+    # a label wrapped over three lines, beside its numbers (at its top, or centred on them)
+    assert any(l.endswith("| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | | 2 | 0 | 0 | 0 | 0 | 0 | 2 |") for l in lines)
+    # page 5 keeps the table's ten columns (its first label column has no text there)
+    total = "| | （七）总计 | | 14 | 3 | 1 | 0 | 1 | 0 | 19 |"
+    assert total in lines
+    if name == "defects-unruled":
+        # over a page break: the label's end (top of page 4) is a row of its own, as in a ruled table
+        assert "| | 法提供 | 不掌握相关政府信息 | | | | | | | |" in lines
+    got_doc, got = linter.lint_text(c.text, path.name)
+    for twin in (EXAMPLES / f"{stem}.txt", DATA / f"{stem}.pdf"):
+        text = read_document(str(twin)).text if twin.suffix == ".pdf" else twin.read_text(encoding="utf-8")
+        want_doc, want = linter.lint_text(text, twin.name)
+        assert sorted(d.rule for d in got) == sorted(d.rule for d in want), twin.name
+        assert _cells(got_doc) == _cells(want_doc) and len(_cells(got_doc)) == 200, twin.name
+    if stem == "defects":
+        d = next(d for d in got if d.rule == "XG203")
+        o = c.place(d.span)
+        assert o.table and o.row and o.cell == 10 and o.bbox
+        value = lines[d.span.line - 1][d.span.column - 1 : d.span.end_column - 1].strip()
+        assert _text_in_box(path, o.page, o.bbox) == value
+
+
+def _chars(y: float, *pieces, size: float = 10.0) -> list:
+    """Synthetic PDF characters of one line: (x, text) pieces at top y (CJK a square of
+    `size`, other characters half as wide)."""
+    out = []
+    for x, text in pieces:
+        for ch in text:
+            w = size if documents.is_cjk(ch) else size / 2
+            out.append((x, y, x + w, y + size, ch, False))
+            x += w
+    return out
+
+
+def test_unruled_columns_and_what_stays_text():
+    from xxgk_lint.linter.reading import pdf
+
+    chars = (
+        _chars(50, (50, "本年度共收到申请"), (300, "18"))  # a prose line with a number far right: text
+        + _chars(64, (50, "我局全年办结件数"), (420, "7"))
+        + _chars(100, (50, "信息内容"), (200, "本年新制作数量"), (320, "本年新公开数量"))  # a header: text
+        + _chars(120, (50, "规章"), (230, "0"), (350, "1"))
+        + _chars(140, (50, "行政规范性"), (230, "12"), (350, "3"))
+        + _chars(152, (50, "文件"))  # the label's second line
+        + _chars(200, (50, "二、下一节"))
+    )
+    out = documents.Builder()
+    pdf._write_page(out, 1, pdf._Page(chars, [], []))
+    c = out.finish("pdf", 1)
+    assert c.text.split("\n")[:-1] == [
+        "本年度共收到申请 18",
+        "我局全年办结件数 7",
+        "信息内容本年新制作数量本年新公开数量",
+        "",
+        "| 规章 | 0 | 1 |",
+        "| 行政规范性文件 | 12 | 3 |",
+        "",
+        "二、下一节",
+    ]
+    o = c.origin(6, c.text.split("\n")[5].index("12") + 1)
+    assert (o.page, o.table, o.row, o.cell) == (1, 1, 2, 2)
+    assert c.place(Span(6, 3, 6, 10)).bbox == (50, 140, 100, 162)  # 行政规范性文件 over its two lines
+
+
+def test_bench_documents_prints_every_format(tmp_path):
+    """bench/documents.py (the per-format read + lint rows) runs and covers the five formats."""
+    import json
+    import subprocess
+
+    out = tmp_path / "bench.json"
+    p = subprocess.run([sys.executable, str(ROOT / "bench" / "documents.py"), "--runs", "1", "--json", str(out)],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data["formats"]) >= {"txt", "md", "html", "docx", "pdf"}
+    assert all(r["median_ms"] > 0 for r in data["files"]) and "per format" in p.stdout
+    pdfs = [r for r in data["files"] if r["format"] == "pdf"]
+    assert pdfs and all(r["pages"] >= 1 for r in pdfs) and data["formats"]["pdf"]["ms_per_page"] > 0

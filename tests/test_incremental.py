@@ -114,3 +114,25 @@ def test_duplicate_normalisation_strips_exactly_whitespace_and_punctuation():
     reference = re.compile(r"[\s\u3000,，。.;；:：、!！?？“”\"'‘’()（）《》〈〉<>\[\]【】]+")
     differ = [c for c in map(chr, range(sys.maxunicode + 1)) if bool(reference.fullmatch(c)) != bool(_STRIP.fullmatch(c))]
     assert differ == []
+
+
+def test_a_lint_told_to_stop_stops_between_rules_and_leaves_the_memo_sound():
+    """Linter.lint(should_stop=…): asked before each rule; True stops the lint (None). The rules
+    that ran before keep their memo entries, so the next lint of the same or another text
+    still finds exactly what a fresh Linter finds."""
+    from xxgk_lint.linter.parsing.builder import build
+
+    path = corpus_file("003")
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("27", "28", 1)
+    linter = Linter(incremental=True)
+    doc = build(text, str(path))
+    asked = []
+    assert linter.lint(doc, should_stop=lambda: asked.append(1) or False) == Linter().lint(doc)
+    assert len(asked) == len(linter.active)  # once per rule
+    for stop_at in (1, 7, len(linter.active) // 2):
+        calls = []
+        assert linter.lint(build(edited, str(path)), should_stop=lambda: calls.append(1) or len(calls) > stop_at) is None
+        assert len(calls) == stop_at + 1
+        for t in (edited, text):
+            assert linter.lint(build(t, str(path))) == Linter().lint(build(t, str(path)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -251,11 +252,16 @@ class Linter:
             doc = build(text, path)
             return doc, self.lint(doc)
 
-    def lint(self, doc: Document, rules: list[Rule] | None = None) -> list[Diagnostic]:
+    def lint(self, doc: Document, rules: list[Rule] | None = None, should_stop: Callable[[], bool] | None = None) -> list[Diagnostic] | None:
+        """The findings of `doc`. `should_stop` (the language server's: has the text moved on?)
+        is asked before each rule; when it says True the lint stops and gives None (the memo
+        keeps what the rules that ran found: each entry stands on its own inputs)."""
         out: list[Diagnostic] = []
         ignored = self.config.ignored_for(doc.path) if doc.path and self.config.per_file_ignores else []
         keys: dict[str, object] = {}
         for rule in rules if rules is not None else self.active:
+            if should_stop is not None and should_stop():
+                return None
             if ignored and any(matches(s, rule.id, rule.category) for s in ignored):
                 continue
             inputs = None
@@ -267,7 +273,7 @@ class Linter:
                     out.extend(last[1])
                     continue
             try:
-                found = list(rule.checker.check(doc))
+                found, complete = _bounded(rule, doc)
             except Exception as exc:  # one broken rule must not hide the others' findings
                 import logging
                 import traceback
@@ -279,33 +285,226 @@ class Linter:
             level = self.config.severity.get(rule.id)
             if level and level != rule.severity:
                 found = [replace(d, severity=level) for d in found]
-            if inputs is not None:
+            if inputs is not None and complete:  # (a rule stopped by its time budget runs again)
                 if len(self._memo) > 4096:  # many documents over a long session
                     self._memo.clear()
                 self._memo[(rule.id, doc.path)] = (inputs, found)
             out.extend(found)
         sup = suppressions(doc)
         if sup.directives:
+            everything = out
             out = [d for d in out if not sup.covers(d)]
-            out.extend(self._unused(doc, sup, rules))
+            out.extend(self._unused(doc, sup, rules, everything))
         out = sorted(set(out), key=Diagnostic.sort_key)
         return out
 
-    def _unused(self, doc: Document, sup: Suppressions, rules: list[Rule] | None) -> list[Diagnostic]:
+    def _unused(self, doc: Document, sup: Suppressions, rules: list[Rule] | None, findings: list[Diagnostic] = ()) -> list[Diagnostic]:
         """Suppression comments that suppressed nothing (only for rules that ran: a comment
         for a rule switched off in the configuration is not unused)."""
         rule = next((r for r in (rules if rules is not None else self.active) if r.kind == "unused-suppression"), None)
         if rule is None:
             return []
         ran = {r.id for r in (rules if rules is not None else self.active)}
+        # a rule whose findings were cut short (see _bounded) may have had one for a comment
+        cut = {d.rule for d in findings if d.message.startswith(_CUT_SHORT)}
         out = []
         for x in sup.directives:
             if x.used:
                 continue
             if "*" not in x.codes and not any(r.startswith(c) for c in x.codes for r in ran):
                 continue
+            if cut and ("*" in x.codes or any(r.startswith(c) for c in x.codes for r in cut)):
+                continue
             span = Span(x.line, x.span[0] + 1, x.line, x.span[1] + 1)
+            if len(out) == MAX_FINDINGS:
+                out.append(_more_note(rule, doc, out))
+                break
             out.append(rule.checker.diag(doc, span, codes="、".join(sorted(x.codes)), directive=x.text))
         return out
 
 
+# -- bounds on one rule's run on one document ---------------------------------------------------
+
+MAX_FINDINGS = 1000  # findings one rule gives one document; then one note, and the rule stops
+# (the outputs list 200 of them, see reporting/output.py: the bound is on the work and memory)
+MORE_NOTE_START = "该规则在本文件中的问题已超过 "  # how the note for the findings not made starts
+STOPPED_NOTE_START = "该规则在本文件上运行已超过 "  # and the one for a rule stopped by its budget
+_CUT_SHORT = (MORE_NOTE_START, STOPPED_NOTE_START)
+
+
+def _note(rule: Rule, doc: Document, span: Span, severity: str, message: str) -> Diagnostic:
+    return Diagnostic(rule=rule.id, category=rule.category, severity=severity, message=message, span=span, path=doc.path, name=rule.name)
+
+
+def _more_note(rule: Rule, doc: Document, found: list[Diagnostic]) -> Diagnostic:
+    """The note standing for the findings a rule was not let make: at its first finding (so
+    that every output, which lists the first 200 of a rule, shows it)."""
+    first = min(found, key=Diagnostic.sort_key).span
+    message = f"{_CUT_SHORT[0]}{MAX_FINDINGS} 处，为限制耗时和内存，其后不再查找……另有更多同类问题未列出"
+    return _note(rule, doc, Span(first.line, first.column, first.line, first.column), "info", message)
+
+
+def _stopped_note(rule: Rule, doc: Document, seconds: float) -> Diagnostic:
+    message = (
+        f"{_CUT_SHORT[1]}{seconds:g} 秒，已停止，本文件该规则的结果不完整"
+        f"（多半是规则的正则表达式在很长的行上反复回溯；时限可用环境变量 XXGK_LINT_RULE_SECONDS 调整）"
+    )
+    return _note(rule, doc, Span(1, 1, 1, 1), rule.severity, message)
+
+
+# A rule that comes from a rule pack (rule-dirs, or a built-in rule given other params) runs
+# on a document longer than this in a child process that is killed when its time is up: the
+# time budget inside the process stops a regex search only at the engine's own signal checks,
+# every 4096 starting positions, which over one line of a million characters is seconds late.
+ISOLATE_ABOVE = 100_000  # characters
+_BUILT_IN: dict[str, bool] = {}
+
+
+def _from_pack(rule: Rule) -> bool:
+    known = _BUILT_IN.get(rule.source)
+    if known is None:
+        try:
+            known = Path(rule.source).resolve().parent == rules_dir().resolve()
+        except (OSError, ValueError):
+            known = False
+        _BUILT_IN[rule.source] = known
+    return not known
+
+
+def _can_isolate() -> bool:
+    import os
+    import sys
+    import threading
+
+    # (a fork with other threads running may inherit a lock held for ever: not then)
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process `pid` has used so far (Linux /proc; 0 if unknown)."""
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _isolated(rule: Rule, doc: Document, seconds: float) -> tuple[list[Diagnostic], bool]:
+    """_bounded in a forked child, given `seconds` (and half a second more) of CPU time; the
+    findings come back pickled over a pipe. A child that does not answer in time is killed,
+    and the rule's one finding says it was stopped. A rule that raises raises here."""
+    import os
+    import pickle
+    import select
+    import signal
+    import time
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run the rule, send the result, leave without clean-up
+        try:
+            os.close(read_end)
+            try:
+                result = ("ok", _bounded(rule, doc, isolate=False))
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent
+                import traceback
+
+                result = ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view) :]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    # The child is given `seconds` of CPU time and half a second more, as the budget in the
+    # process counts (a loaded machine does not stop a rule early), read from /proc; and ten
+    # times that of wall-clock time at most.
+    limit = seconds + 0.5
+    deadline = time.monotonic() + 10 * limit
+    finished = False
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or _cpu_seconds(pid) > limit:
+                break
+            ready, _, _ = select.select([read_end], [], [], min(left, 0.1))
+            if not ready:
+                continue
+            piece = os.read(read_end, 1 << 20)
+            if not piece:
+                finished = True
+                break
+            chunks.append(piece)
+    finally:
+        os.close(read_end)
+        if not finished:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+    if not finished:
+        return [_stopped_note(rule, doc, seconds)], False
+    try:
+        result = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - the child died before it answered
+        raise RuntimeError("规则在子进程中运行时意外退出") from None
+    if result[0] == "error":
+        raise RuntimeError(f"{result[1]}\n（子进程中）{result[2]}")
+    return result[1]
+
+
+# A document up to this long runs its rules without a time budget (arming the timer costs
+# a few microseconds a rule, a third of a small report's lint): on it the slowest regex a rule
+# pack may bring (one unbounded repeat, quadratic: the others are refused when it loads) takes
+# at most about half a second (20,000 characters, measured; 50,000: 14 s).
+BUDGET_ABOVE = 20_000  # characters
+
+
+def _bounded(rule: Rule, doc: Document, isolate: bool = True) -> tuple[list[Diagnostic], bool]:
+    """(the findings of `rule` on `doc`, whether the rule ran to its end or to MAX_FINDINGS).
+
+    Bounded in work and memory: after MAX_FINDINGS findings the rule is stopped, and one
+    note says there are more (`（` three hundred thousand times: a thousand findings, not
+    three hundred thousand). Bounded in time, on a document over BUDGET_ABOVE characters: a
+    rule that uses up its budget (see support/regexes.time_budget; a regex of a rule pack
+    searching a very long line) is stopped where it is, keeps what it found, and one finding
+    says it was stopped (a rule pack's rule on a long document: in a child process, see
+    ISOLATE_ABOVE)."""
+    found: list[Diagnostic] = []
+    if len(doc.text) <= BUDGET_ABOVE:
+        _collect(rule, doc, found)
+        return found, True
+    from ..support.regexes import BudgetExceeded, rule_seconds, time_budget
+
+    seconds = rule_seconds()
+    if isolate and seconds > 0 and len(doc.text) > ISOLATE_ABOVE and _from_pack(rule) and _can_isolate():
+        return _isolated(rule, doc, seconds)
+    try:
+        with time_budget(seconds):
+            _collect(rule, doc, found)
+    except BudgetExceeded:
+        found.append(_stopped_note(rule, doc, seconds))
+        return found, False
+    return found, True
+
+
+def _collect(rule: Rule, doc: Document, found: list[Diagnostic]) -> None:
+    """The rule's findings into `found`, at most MAX_FINDINGS and then the note."""
+    findings = iter(rule.checker.check(doc))
+    for d in findings:
+        if len(found) == MAX_FINDINGS:
+            found.append(_more_note(rule, doc, found))
+            break
+        found.append(d)
+    close = getattr(findings, "close", None)
+    if close is not None:
+        close()  # (a generator stopped early: its clean-up runs now, inside any budget)

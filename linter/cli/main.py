@@ -1,6 +1,7 @@
 """The `xxgk-lint` command.
 
   xxgk-lint check [PATH ...]      lint reports (files, folders of .txt/.md, "-" for stdin)
+  xxgk-lint audit [PATH ...]      audit a collection: cross-year and cross-agency checks, metrics
   xxgk-lint parse FILE            print the Document model as JSON (the debugging view)
   xxgk-lint rules                 list every rule (--format json)
   xxgk-lint rule CODE             explain one rule, with its examples
@@ -113,6 +114,15 @@ _CHECK_EXAMPLES = """示例：
 
 _DEBUG_HELP = "程序内部错误时打印完整的调用栈"
 
+_AUDIT_EXAMPLES = """示例：
+  xxgk-lint audit reports/                          审核目录下的全部报告（文本汇总）
+  xxgk-lint audit --format html -o 审核报告.html reports/
+  xxgk-lint audit --format xlsx -o 审核.xlsx reports/ 发现、单元格、指标、报告四张表
+  xxgk-lint audit --format json reports/            与 check 相同的 JSON（含跨报告问题）
+  xxgk-lint audit --engine ray reports/             在 Ray 上运行（pip install "xxgk-lint[ray]"）
+
+""" + EXIT_CODES_CN
+
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
@@ -122,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
         "用 xxgk-lint 子命令 --help 查看各子命令的选项。\n" + EXIT_CODES_CN,
     )
     p.add_argument("--version", action="version", version=f"xxgk-lint {__version__}", help="显示版本并退出")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, title="子命令", metavar="{check,parse,convert,rules,rule,init,lsp}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, title="子命令", metavar="{check,audit,parse,convert,rules,rule,init,lsp}")
 
     c = sub.add_parser(
         "check", help="检查报告", epilog=_CHECK_EXAMPLES,
@@ -156,6 +166,29 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--quiet", "-q", action="store_true", help="只打印问题，不打印汇总和进度")
     c.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="彩色输出（默认 auto）")
     c.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+
+    a = sub.add_parser(
+        "audit", help="审核一批报告：跨年度、跨机关比对，指标与审核报告", epilog=_AUDIT_EXAMPLES,
+        description="审核一批报告（文件或目录）：逐份检查，识别机关和年度，与同一机关上一年度的报告和其他机关的报告比对，"
+        "计算评估指标，输出文本、JSON、SARIF、HTML、Excel 或 CSV。",
+    )
+    a.add_argument("paths", nargs="*", default=[], metavar="路径", help="文件或目录")
+    a.add_argument("--format", "--output-format", dest="format", default="text",
+                   choices=["text", "json", "sarif", "html", "xlsx", "csv"], help="输出格式（默认 text）")
+    a.add_argument("--output-file", "-o", metavar="文件", help="把结果写入文件而不是标准输出（xlsx 必须指定）")
+    a.add_argument("--engine", choices=["local", "ray"], default="local", help="local：本机多进程（默认）；ray：在 Ray 集群上运行")
+    a.add_argument("--ray-address", metavar="地址", help="已有 Ray 集群的地址（默认在本机启动一个）")
+    a.add_argument("--select", action="append", default=[], metavar="规则", help="只运行这些规则、前缀或类别（逗号分隔）")
+    a.add_argument("--ignore", action="append", default=[], metavar="规则", help="不运行这些规则、前缀或类别（逗号分隔）")
+    a.add_argument("--config", metavar="文件", help="配置文件（xxgk-lint.toml 或 pyproject.toml）")
+    a.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
+    a.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
+    a.add_argument("--exit-zero", action="store_true", help="有问题时退出码也为 0（读写、配置与内部错误仍为 2）")
+    a.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="并行进程数（默认：全部 CPU 核）")
+    a.add_argument("--no-cache", action="store_true", help="不读写结果缓存")
+    a.add_argument("--no-respect-gitignore", action="store_true", help="检查目录时不理会 .gitignore")
+    a.add_argument("--quiet", "-q", action="store_true", help="只打印问题，不打印汇总和进度")
+    a.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
 
     ps = sub.add_parser("parse", help="以 JSON 打印报告的解析结果（文档模型）", epilog="示例：\n  xxgk-lint parse 报告.txt > 模型.json")
     ps.add_argument("path", metavar="文件", help="报告文件或 -")
@@ -191,6 +224,7 @@ def _parser() -> argparse.ArgumentParser:
     lsp = sub.add_parser("lsp", help="启动语言服务器（stdio）")
     lsp.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     p.check_parser = c  # type: ignore[attr-defined]  # for options mixed with paths
+    p.audit_parser = a  # type: ignore[attr-defined]
     return p
 
 
@@ -204,6 +238,12 @@ def parse_args(argv: list[str]):
         check.usage = check.format_usage().split("：", 1)[1].rstrip("\n")
         args = check.parse_intermixed_args(argv[1:])
         args.command = "check"
+        return args
+    if argv and argv[0] == "audit":
+        audit = parser.audit_parser
+        audit.usage = audit.format_usage().split("：", 1)[1].rstrip("\n")
+        args = audit.parse_intermixed_args(argv[1:])
+        args.command = "audit"
         return args
     return parser.parse_args(argv)
 
@@ -684,7 +724,164 @@ def cmd_lsp(args) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    """xxgk-lint audit: every report linted as `check` does (same walk, readers, configuration
+    and worker pool), then identified, paired and compared (linter/audit/)."""
+    from ..audit import collection as AC, outputs as AO
+    from ..audit.rules import report_config, selected
+    from . import run as R
+
+    opts = R.Options(select=_split(args.select), ignore=_split(args.ignore), config=args.config, isolated=args.isolated,
+                     fail_level=args.fail_level, use_cache=not args.no_cache)
+
+    def excludes_for(folder: Path):
+        if args.isolated:
+            return folder, [], not args.no_respect_gitignore
+        cfg = R.config_for(str(folder / "x.txt"), opts)
+        return cfg.root, cfg.exclude, cfg.respect_gitignore and not args.no_respect_gitignore
+
+    if any(p == "-" for p in args.paths):
+        raise UsageError("audit 不读标准输入：请给出文件或目录")
+    if args.format == "xlsx" and not args.output_file:
+        raise UsageError("--format xlsx 需要用 -o 指定输出文件")
+    if args.ray_address and args.engine != "ray":
+        raise UsageError("--ray-address 须与 --engine ray 一起使用")
+    if args.output_file:
+        out = Path(args.output_file)
+        if out.is_dir():
+            raise UsageError(f"{out}：是目录，不能作为输出文件")
+        if not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise UsageError(f"{out.parent}：目录不存在")
+    try:
+        files = R.collect(args.paths or ["."], excludes_for)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc.args[0]}: 文件或目录不存在") from None
+    if not files:
+        print("xxgk-lint: 没有找到要审核的报告（.txt、.md、.pdf、.docx、.html）", file=sys.stderr)
+        return EXIT_ERROR
+    base = R.config_for(files[0][0], opts)
+    rules = selected(base)
+    configs: dict = {}
+    items = []
+    for path, _explicit in files:
+        folder = os.path.dirname(path)
+        if folder not in configs:
+            configs[folder] = report_config(R.config_for(path, opts))
+        items.append((path, configs[folder]))
+    # the per-report linters are made (and their configurations checked) here, once, before
+    # any worker starts: a bad configuration is one message, not one per file
+    from ..checking.engine import Linter
+
+    for cfg in {id(c): c for c in configs.values()}.values():
+        Linter(cfg)
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    progress = None if args.quiet else _progress_printer(len(items))
+    session = None
+    pairs_of = None
+    if args.engine == "ray":
+        from ..audit import ray_engine
+
+        why = ray_engine.unavailable()
+        if why:
+            raise UsageError(why)
+        session = ray_engine.Session(jobs, args.ray_address)
+    # the result cache: the facts of a report unchanged since the last audit (same rules,
+    # same configuration) are read back, not linted again
+    looked, caches = R.audit_caches(items, not args.no_cache)
+    facts: list = [hit for _, _, hit in looked]
+    todo = [k for k, f in enumerate(facts) if f is None]
+    done = len(items) - len(todo)
+    if progress and done:
+        progress(done, len(items))
+    misses = [items[k] for k in todo]
+
+    def finished(k: int, f) -> None:
+        nonlocal done
+        facts[k] = f
+        cache, st, _ = looked[k]
+        R.audit_store(cache, st, f)
+        done += 1
+        if progress:
+            progress(done, len(items))
+
+    try:
+        if session is not None:
+            for k, f in zip(todo, session.map_ordered(R.audit_one, misses)):
+                finished(k, f)
+            pairs_of = session.bands
+        elif jobs > 1 and len(misses) >= 8:
+            from . import workers
+
+            from ..audit.facts import ReportFacts
+
+            def lost(item, why: str):
+                return ReportFacts(path=item[0], error=f"{item[0]}: 审核时{why}")
+
+            for k, f in zip(todo, workers.map_ordered(R.audit_one, misses, jobs, lost)):
+                finished(k, f)
+        else:
+            for k, item in zip(todo, misses):
+                finished(k, R.audit_one(item))
+        for cache in caches:
+            cache.save()
+        def ignored_for(path: str) -> list:
+            cfg = configs.get(os.path.dirname(path))
+            return cfg.ignored_for(path) if cfg is not None and cfg.per_file_ignores else []
+
+        result = AC.run(facts, rules, args.engine, pairs_of, ignored_for)
+    finally:
+        if session is not None:
+            session.close()
+    for e in result.errors:
+        print(f"xxgk-lint: {e['why']}", file=sys.stderr)
+    for e in result.internal:
+        print(f"xxgk-lint: 内部错误：{e}", file=sys.stderr)
+    fmt = args.format
+    if fmt == "text":
+        body: str | bytes = AO.text(result, quiet=args.quiet)
+    elif fmt == "json":
+        body = AO.json_text(result)
+    elif fmt == "sarif":
+        from ..checking.config import Config
+        from ..checking.engine import load_rules
+
+        body = AO.sarif_text(result, [*load_rules(Config()), *rules])
+    elif fmt == "csv":
+        body = AO.csv_text(result)
+    elif fmt == "xlsx":
+        try:
+            body = AO.xlsx_bytes(result)
+        except ImportError:
+            raise UsageError("写 Excel 需要 openpyxl：pip install openpyxl") from None
+    else:
+        from ..audit.html import render
+
+        body = render(result.to_dict())
+    code = EXIT_OK
+    if args.output_file:
+        from ..reporting.writing import atomic_write
+
+        data = body if isinstance(body, bytes) else (body + "\n").encode("utf-8")
+        try:
+            atomic_write(Path(args.output_file), data)
+        except OSError as exc:
+            print(f"xxgk-lint: {args.output_file}: 无法写入输出文件（{exc.strerror or exc}）", file=sys.stderr)
+            code = EXIT_ERROR
+        if not args.quiet and fmt != "text":
+            print(AO.summary(result), file=sys.stderr)
+    elif body:
+        _print_to_pipe(body if isinstance(body, str) else body.decode("utf-8", "replace"))
+    if result.errors or result.internal:
+        return EXIT_ERROR
+    if code:
+        return code
+    level = args.fail_level or base.fail_level
+    failing = AO.findings_failing(result.findings, level)
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
 COMMANDS = {
+    "audit": cmd_audit,
     "check": cmd_check, "parse": cmd_parse, "convert": cmd_convert, "rules": cmd_rules, "rule": cmd_rule,
     "init": cmd_init, "lsp": cmd_lsp,
 }
@@ -710,7 +907,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         if not args.command:
-            raise UsageError("缺少子命令（check、parse、convert、rules、rule、init、lsp）；用 xxgk-lint --help 查看用法")
+            raise UsageError("缺少子命令（check、audit、parse、convert、rules、rule、init、lsp）；用 xxgk-lint --help 查看用法")
         code = COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"xxgk-lint: 用法错误：{exc}", file=sys.stderr)

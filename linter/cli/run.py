@@ -21,7 +21,7 @@ from ..support.errors import ConfigError, RuleError
 from ..support.record import Record, factory
 
 CACHE_DIR_NAME = ".xxgk-lint-cache"
-CACHE_FORMAT = 6  # 6: the flag is "not a report" (was "skipped"), and a skipped file keeps its findings
+CACHE_FORMAT = 7  # 7: a document's findings carry their "origin" (it was in the message); 6: the flag is "not a report"
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", CACHE_DIR_NAME, "__pycache__", ".venv", "venv"}
 REPORT_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 _SEVERITIES = ("error", "warning", "info")
@@ -105,10 +105,14 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
     respected, each for the folder it is in and below (as git and Ruff do). A file named
     explicitly is always checked (and is an error when it cannot be read). In a walk, what
     is not a regular file (a pipe, a device, a socket, a link to one) is skipped with one
-    line on stderr, and a folder that cannot be read is listed as an error (see _UNREADABLE)."""
+    line on stderr, and a folder that cannot be read is listed as an error (see _UNREADABLE).
+    A walk never leaves the folder: links to folders are not followed (os.walk), a link to a
+    file outside it is skipped with one line (so that `--fix` cannot write there; a dangling
+    one is an error, as a missing file), and a link to a file the walk finds anyway is left
+    out (checked, and fixed, once)."""
     import stat
 
-    from ..reading.files import file_kind, not_regular
+    from ..reading.files import file_kind, inside, link_out_of_tree, not_regular
     from ..support.pathmatch import matches
 
     out: list[tuple[str, bool]] = []
@@ -127,7 +131,9 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
             out.append((p, True))
             continue
         root, patterns, use_gitignore = excludes_for(path.resolve())
+        real_root = os.path.realpath(p)
         found = []
+        links: list[tuple[str, str]] = []  # (link, its resolved target) inside the folder
         ignores: dict[str, list] = {}  # folder -> [(base folder, .gitignore lines)] in force there
 
         def ignored(full: str, folder: str, is_dir: bool) -> bool:
@@ -162,14 +168,25 @@ def collect(paths: list[str], excludes_for) -> list[tuple[str, bool]]:
                 full = os.path.join(folder, f)
                 if ignored(full, folder, False):
                     continue
+                exists = True
                 try:
                     kind = file_kind(os.stat(full).st_mode)  # (a link: what it points to)
                 except OSError:
-                    kind = ""  # a dangling link, …: the read says why
+                    kind, exists = "", False  # a dangling link, …: the read says why
                 if kind:
                     print(f"xxgk-lint: {not_regular(full, kind, skipped=True)}", file=sys.stderr)
                     continue
+                if exists and os.path.islink(full):
+                    target = os.path.realpath(full)
+                    if not inside(target, real_root):
+                        print(f"xxgk-lint: {link_out_of_tree(full, target)}", file=sys.stderr)
+                        continue
+                    links.append((full, target))
+                    continue
                 found.append(full)
+        if links:  # (a link to a report the walk checks anyway: checked once, by its own name)
+            real = {os.path.realpath(f) for f in found}
+            found.extend(f for f, target in links if target not in real)
         out.extend((f, False) for f in sorted(found))
     return out
 
@@ -328,16 +345,18 @@ class Cache:
     def save(self) -> None:
         if not self.dirty or not self.usable:
             return
+        from ..reporting.output import json_safe
         files, chunks, at = {}, [], 0
         for p, (digest, size, mtime, skipped, findings) in self.entries.items():
             if isinstance(findings, tuple):
                 chunk = self.blob[findings[0] : findings[1]]
             else:
-                chunk = "".join(f"{sev}\t{tail}\n" for sev, tail in findings).encode("utf-8")
+                chunk = json_safe("".join(f"{sev}\t{tail}\n" for sev, tail in findings)).encode("utf-8")
             files[p] = [digest, size, mtime, skipped, at, at + len(chunk)]
             chunks.append(chunk)
             at += len(chunk)
-        head = json.dumps({"key": self.key, "files": files}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # (json_safe: a file name's undecodable bytes, lone surrogates, as \udcXX escapes)
+        head = json_safe(json.dumps({"key": self.key, "files": files}, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
         from ..support.diskcache import Folder, UnsafeFolder
 
         try:
@@ -424,15 +443,19 @@ def _convert(data: bytes, name: str):
 
 
 def _place_in_original(diags: list, conv) -> list:
-    """Findings in a document say where they are in the original (第3页第12行第10格, 表格2第3行,
-    第5段): their line and column are those of the report text it was read into."""
+    """Findings in a document carry where they are in the original (Diagnostic.origin: a PDF
+    page, line and character box, a Word paragraph or table cell, an HTML source line): their
+    line and column are those of the report text it was read into."""
     from ..support.record import replace
+
+    def where(span):
+        origin = conv.place(span)
+        return origin if origin is not None and origin.to_dict() else None
 
     out = []
     for d in diags:
-        origin = conv.origin(d.span.line, d.span.column)
-        where = origin.describe() if origin is not None else ""
-        out.append(replace(d, message=f"{d.message}（原文{where}）") if where else d)
+        related = tuple(replace(r, origin=where(r.span)) for r in d.related)
+        out.append(replace(d, origin=where(d.span), related=related))
     return out
 
 
@@ -574,7 +597,15 @@ def run(files: list[tuple[str, bool]], opts: Options, jobs: int, progress=None) 
                 if progress:
                     progress(done, len(files))
                 continue
-        data = sys.stdin.buffer.read() if path == "-" else None
+        data = None
+        if path == "-":  # (at most the size cap, as a file: see reading/files.read_stdin)
+            from ..reading.files import ReadError, read_stdin
+
+            try:
+                data = read_stdin()
+            except ReadError as exc:
+                finished(i, FileResult(path=opts.stdin_filename or "-", error=str(exc)), None, None)
+                continue
         misses.append((i, (path, explicit, data, opts, cfg, cache), cache, st))
     if misses:
         from . import workers
@@ -676,6 +707,11 @@ def _store(results, i, res: FileResult, cache: Cache | None, st) -> None:
     if cache is not None and res.error is None and not res.internal:
         digest, read_at = res._seen
         findings = res._cached if res._cached is not None else [[d.severity, d.json_tail()] for d in res.diags]
+        if findings:
+            from ..checking.engine import STOPPED_NOTE_START
+
+            if any(STOPPED_NOTE_START in tail for _, tail in findings):
+                return  # a rule stopped by its time budget: depends on the machine, not kept
         cache.put(res.path, digest, st, read_at, findings, res.not_report)
 
 
@@ -717,7 +753,7 @@ def severities_of(res: FileResult) -> list[str]:
 
 def text_of(res: FileResult) -> str | None:
     """The decoded text of a result (decoded, or read, only when a code frame needs it)."""
-    from ..reading.files import ReadError, is_document
+    from ..reading.files import ReadError, is_document, read_bytes
 
     if res.text is None and res.path != "-" and is_document(res.path):
         try:
@@ -726,10 +762,9 @@ def text_of(res: FileResult) -> str | None:
             return None
         return res.text
     if res.text is None and res._data is None and res.path != "-":
-        try:
-            with open(res.path, "rb") as f:
-                res._data = f.read()
-        except OSError:
+        try:  # (only a regular file, at most the size cap: it may have changed since the lint)
+            res._data = read_bytes(res.path)
+        except ReadError:
             return None
     if res.text is None and res._data is not None:
         from ..reading.files import ReadError, decode
@@ -739,3 +774,106 @@ def text_of(res: FileResult) -> str | None:
         except ReadError:
             return None
     return res.text
+
+
+# -- the audit of a collection: one report's job ----------------------------------------------
+
+
+def audit_one(args):
+    """`xxgk-lint audit`'s job for one file (in a worker, on a Ray node or here): read,
+    lint as `check` does (documents placed in their originals) and keep the report's facts
+    (linter/audit/facts.py) — the Document itself never leaves this function. A file that
+    cannot be read, or a crash, is the facts' `error` (exit 2), never a traceback."""
+    from ..audit.facts import ReportFacts, extract
+    from ..reading.files import ReadError, decode
+
+    import hashlib
+
+    path, cfg = args
+    try:
+        read_at = time.time_ns()
+        data, error = _read(path)
+        if error:
+            return ReportFacts(path=path, error=error)
+        try:
+            conv = _convert(data, path)
+            text = conv.text if conv is not None else decode(data, path)[0]
+        except ReadError as exc:
+            return ReportFacts(path=path, error=str(exc))
+        linter = _linter(cfg)
+        doc, diags = linter.lint_text(text, path)
+        if conv is not None:
+            diags = _place_in_original(diags, conv)
+        facts = extract(doc, diags, path)
+        facts.digest, facts.read_at = hashlib.sha256(data).hexdigest(), read_at
+        facts.internal = [e.partition("\n")[0] for e in linter.errors]
+        linter.errors.clear()
+        return facts
+    except (ConfigError, RuleError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not lose the other files
+        return ReportFacts(path=path, error=f"{path}: 内部错误：{type(exc).__name__}: {exc}")
+
+
+class AuditCache(Cache):
+    """The result cache of `audit` (check's: same folder, same safety and signed pruning; a
+    file of its own, keyed by the rule set and configuration), holding each report's audit
+    facts — one line of JSON — instead of its findings."""
+
+    def _entry(self, key: str):
+        e = self.entries.get(key)
+        if e is not None and isinstance(e[4], tuple):
+            try:
+                start, end = e[4]
+                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
+                    raise ValueError("facts out of the file")
+                kind, _, payload = self.blob[start:end].decode("utf-8").rstrip("\n").partition("\t")
+                if kind != "facts" or not payload.startswith("{"):
+                    raise ValueError("not audit facts")
+                e[4] = [["facts", payload]]
+            except (TypeError, ValueError):  # a damaged cache file: read the report again
+                del self.entries[key]
+                self.dirty = True
+                return None
+        return e
+
+
+def audit_caches(items: list, use: bool):
+    """For each (path, configuration) item: its cache (one per project root and rule set) and
+    the facts it holds for the file unchanged since (by size and modification time), or None."""
+    from ..audit.facts import FORMAT, from_json
+
+    caches: dict = {}
+    out = []
+    for path, cfg in items:
+        if not use:
+            out.append((None, None, None))
+            continue
+        key = f"audit facts {FORMAT}\n" + ruleset_fingerprint(tuple(str(d) for d in cfg.rule_dirs)) + "\n" + repr(cfg.key())
+        root = cfg.root if cfg.path else Path.cwd()
+        cache = caches.get((str(root), key))
+        if cache is None:
+            cache = caches[(str(root), key)] = AuditCache(root, key)
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append((cache, None, None))
+            continue
+        hit = cache.get_by_stat(path, st)
+        facts = None
+        if hit is not None:
+            try:
+                facts = from_json(hit[4][0][1], path)
+            except ValueError:
+                facts = None
+        out.append((cache, st, facts))
+    return out, list(caches.values())
+
+
+def audit_store(cache, st, facts) -> None:
+    """Record a report's facts (not a file that could not be read, nor one a rule crashed on)."""
+    from ..audit.facts import to_json
+
+    if cache is None or facts.error or facts.internal or not facts.digest:
+        return
+    cache.put(facts.path, facts.digest, st, facts.read_at, [["facts", to_json(facts)]], facts.not_report)

@@ -6,6 +6,7 @@ import json
 from json.encoder import encode_basestring as _json_string  # (the ensure_ascii=False one)
 
 from ..support.record import Record
+from ..reading.origin import Origin
 from ..reading.source import Span
 
 _json_encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -47,12 +48,17 @@ class Fix(Record, frozen=True):
         }
 
 
+
+
 class Related(Record, frozen=True):
     span: Span
     message: str
+    origin: Origin | None = None  # in a document: where this place is in the original
 
     def to_dict(self) -> dict:
-        return {**self.span.to_dict(), "message": self.message}
+        if self.origin is None:
+            return {**self.span.to_dict(), "message": self.message}
+        return {**self.span.to_dict(), "message": self.message, "origin": self.origin.to_dict()}
 
 
 class Diagnostic(Record, frozen=True):
@@ -65,6 +71,9 @@ class Diagnostic(Record, frozen=True):
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
     name: str = ""  # the rule's name (kebab-case)
+    # where it is in the original document (PDF, Word, web page); None for text and Markdown,
+    # whose line and column are already the original's (their JSON has no `origin` key)
+    origin: Origin | None = None
 
     def sort_key(self) -> tuple:
         s = self.span
@@ -85,6 +94,7 @@ class Diagnostic(Record, frozen=True):
             "message": self.message,
             "fix": self.fix.to_dict() if self.fix else None,
             "related": [r.to_dict() for r in self.related],
+            **({"origin": self.origin.to_dict()} if self.origin is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -99,11 +109,12 @@ class Diagnostic(Record, frozen=True):
         string = _json_string
         fix = "null" if self.fix is None else _json_encode(self.fix.to_dict())
         related = _json_encode([r.to_dict() for r in self.related]) if self.related else "[]"
+        origin = "" if self.origin is None else ', "origin": ' + _json_encode(self.origin.to_dict())
         return (
             f'"line": {s.line}, "column": {s.column}, "end_line": {s.end_line}, '
             f'"end_column": {s.end_column}, "rule": {string(self.rule)}, "name": {string(self.name)}, '
             f'"category": {string(self.category)}, "severity": {string(self.severity)}, '
-            f'"message": {string(self.message)}, "fix": {fix}, "related": {related}}}'
+            f'"message": {string(self.message)}, "fix": {fix}, "related": {related}{origin}}}'
         )
 
     @classmethod
@@ -114,8 +125,12 @@ class Diagnostic(Record, frozen=True):
         f = d.get("fix")
         if f:
             fix = Fix(f["message"], tuple(Edit(_span(e), e["content"]) for e in f["edits"]), f.get("applicability", "safe"))
-        related = tuple(Related(_span(r), r["message"]) for r in d.get("related") or ())
-        return cls(d["rule"], d["category"], d["severity"], d["message"], _span(d), d["path"], fix, related, d.get("name", ""))
+        related = tuple(
+            Related(_span(r), r["message"], Origin.from_dict(r["origin"]) if r.get("origin") else None) for r in d.get("related") or ()
+        )
+        o = d.get("origin")
+        origin = Origin.from_dict(o) if o else None
+        return cls(d["rule"], d["category"], d["severity"], d["message"], _span(d), d["path"], fix, related, d.get("name", ""), origin)
 
 
 def json_head(path: str) -> str:

@@ -14,7 +14,9 @@ rest of the flow does not change:
 Beside the text comes a SOURCE MAP: `Converted.origins[i]` says where output line i+1 came
 from (`Origin`): a PDF page, the line within that page's extracted text and its bounding box;
 a Word paragraph, or a Word table, row and cell; an HTML element's line and column in the
-source. `Converted.origin(line, column)` narrows a table row down to the cell under a column.
+source. `Converted.origin(line, column)` narrows a table row down to the cell under a column;
+`Converted.place(span)` gives a finding's origin (Diagnostic.origin), in a PDF with the union
+box of the characters the finding covers.
 
 `read_document(path, data)` sniffs the format from the bytes first (`%PDF-`, a zip with a Word
 main part, `<html`/`<!DOCTYPE`/`<table`), the file name's extension second, and dispatches to
@@ -32,8 +34,9 @@ import os
 import re
 
 from ..support.errors import ReadError
-from ..support.record import Record, factory
+from ..support.record import Record, factory, replace
 from .files import DOCUMENT_SUFFIXES as SUFFIXES, OLD_BINARY_SUFFIXES, OLE_MAGIC
+from .origin import Origin  # (the readers import it from here)
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -42,50 +45,6 @@ MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # any document file
 MAX_HTML_BYTES = 50 * 1024 * 1024  # a web page (a report page is well under 1 MB)
 MAX_PAGES = 300  # a PDF (a report is 5 to 30 pages)
 MAX_DOCX_XML_BYTES = 200 * 1024 * 1024  # word/document.xml uncompressed (zip bombs)
-
-
-class Origin(Record):
-    """Where one line (or one cell) of the converted text came from; 1-based numbers."""
-
-    page: int | None = None  # PDF page
-    line: int | None = None  # PDF: line within that page's extracted text; HTML: source line
-    column: int | None = None  # HTML: source column (code points)
-    paragraph: int | None = None  # DOCX: paragraph of the body, in document order
-    table: int | None = None  # DOCX: table of the body; PDF: table on the page
-    row: int | None = None  # table row (of the grid)
-    cell: int | None = None  # table grid column
-    bbox: tuple | None = None  # PDF: (x0, top, x1, bottom) in points, origin at the page's top left
-
-    def describe(self) -> str:
-        """The place in Chinese: 第3页第12行, 第5段, 表格2第3行第4格, 第120行第7列."""
-        if self.page is not None:
-            s = f"第{self.page}页"
-            if self.line is not None:
-                s += f"第{self.line}行"
-            if self.cell is not None:
-                s += f"第{self.cell}格"
-            return s
-        if self.table is not None:
-            s = f"表格{self.table}"
-            if self.row is not None:
-                s += f"第{self.row}行"
-            if self.cell is not None:
-                s += f"第{self.cell}格"
-            return s
-        if self.paragraph is not None:
-            return f"第{self.paragraph}段"
-        if self.line is not None:
-            return f"第{self.line}行" + (f"第{self.column}列" if self.column is not None else "")
-        return ""
-
-    def to_dict(self) -> dict:
-        """The fields that are set (for JSON output: an `origin` object)."""
-        out = {}
-        for f in self._fields:
-            v = getattr(self, f)
-            if v is not None:
-                out[f] = [round(x, 2) for x in v] if f == "bbox" else v
-        return out
 
 
 class Converted(Record):
@@ -98,6 +57,9 @@ class Converted(Record):
     # (1-based code-point columns of the line, end exclusive); None for other lines
     cells: list = factory(list)
     pages: int = 0  # PDF: pages read
+    # boxes[i]: for a PDF line, the box (x0, top, x1, bottom) of each of its code points (None
+    # for a space the reader put in, and the padding and bars of a pipe row); None: not known
+    boxes: list = factory(list)
 
     def origin(self, line: int, column: int | None = None) -> Origin | None:
         """Where text line `line` (1-based) came from; in a table row, the cell under `column`."""
@@ -109,22 +71,52 @@ class Converted(Record):
                     return o
         return self.origins[line - 1]
 
+    def place(self, span) -> Origin | None:
+        """Where a finding's span (of the report text) is in the original: the origin of its
+        first line and column, and in a PDF the union box of the characters it covers on the
+        same page (the line's or cell's box when it covers none, as an empty cell)."""
+        o = self.origin(span.line, span.column)
+        if o is None or o.page is None or not self.boxes:
+            return o
+        x0 = top = float("inf")
+        x1 = bottom = float("-inf")
+        last = min(span.end_line, len(self.boxes))
+        for n in range(span.line, last + 1):
+            boxes = self.boxes[n - 1]
+            if not boxes or self.origins[n - 1].page != o.page:
+                continue
+            a = span.column - 1 if n == span.line else 0
+            b = span.end_column - 1 if n == span.end_line else len(boxes)
+            for box in boxes[max(0, a) : max(0, b)]:
+                if box is not None:
+                    x0, top = min(x0, box[0]), min(top, box[1])
+                    x1, bottom = max(x1, box[2]), max(bottom, box[3])
+        if x0 > x1:
+            return o
+        return replace(o, bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)))
+
 
 class Builder:
     """Collects output lines with their origins (used by every reader)."""
 
-    __slots__ = ("lines", "origins", "cells")
+    __slots__ = ("lines", "origins", "cells", "boxes")
 
     def __init__(self):
         self.lines: list[str] = []
         self.origins: list[Origin] = []
         self.cells: list = []
+        self.boxes: list = []  # per line: its code points' boxes, or None (see Converted.boxes)
 
-    def text(self, line: str, origin: Origin) -> None:
-        """A line of text (internal newlines must have been handled by the reader)."""
-        self.lines.append(clean_line(line))
+    def text(self, line: str, origin: Origin, boxes: list | None = None) -> None:
+        """A line of text (internal newlines must have been handled by the reader); `boxes`:
+        its characters' boxes (kept only if cleaning the line left its characters in place)."""
+        cleaned = clean_line(line)
+        if boxes is not None and cleaned != line[: len(cleaned)]:
+            boxes = None
+        self.lines.append(cleaned)
         self.origins.append(origin)
         self.cells.append(None)
+        self.boxes.append(boxes[: len(cleaned)] if boxes is not None else None)
 
     def blank(self, origin: Origin) -> None:
         """An empty line, at most one in a row (a paragraph break)."""
@@ -132,26 +124,37 @@ class Builder:
             self.lines.append("")
             self.origins.append(origin)
             self.cells.append(None)
+            self.boxes.append(None)
 
-    def row(self, cells: list[str], origin: Origin, cell_origins: list[Origin]) -> None:
-        """A table row as one pipe row: `| a | b | c |`."""
+    def row(self, cells: list[str], origin: Origin, cell_origins: list[Origin], cell_boxes: list | None = None) -> None:
+        """A table row as one pipe row: `| a | b | c |`; `cell_boxes[j]`: the boxes of cell
+        j's characters (as Builder.text's), or None."""
         parts, spans, width = ["|"], [], 1
-        for text, o in zip(cells, cell_origins):
+        line_boxes: list | None = [None] if cell_boxes is not None else None
+        for j, (text, o) in enumerate(zip(cells, cell_origins)):
             t = clean_cell(text)
             parts.append(f" {t} |" if t else " |")
             start = width + 1  # 1-based column of the cell's first character (its padding)
             width += len(parts[-1])
             spans.append((start, width + 1, o))  # up to and including the closing "|"
+            if line_boxes is not None:
+                boxes = cell_boxes[j] if j < len(cell_boxes) else None
+                if boxes is None or t != text or len(boxes) != len(t):
+                    boxes = [None] * len(t)  # changed by cleaning: the cell's box stands for it
+                line_boxes.extend([None, *boxes, None, None] if t else [None, None])  # ` t |`, ` |`
         self.lines.append("".join(parts))
         self.origins.append(origin)
         self.cells.append(spans)
+        self.boxes.append(line_boxes)
 
     def finish(self, fmt: str, pages: int = 0) -> Converted:
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
             self.origins.pop()
             self.cells.pop()
-        return Converted("\n".join(self.lines) + "\n", fmt, self.origins, self.cells, pages)
+            self.boxes.pop()
+        boxes = self.boxes if any(b is not None for b in self.boxes) else []
+        return Converted("\n".join(self.lines) + "\n", fmt, self.origins, self.cells, pages, boxes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +165,7 @@ _CJK = (
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
 )
 CJK_CHAR = re.compile(f"[{_CJK}]")
-_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
+CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u202f\u205f]+")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufeff]")
 
@@ -188,7 +191,7 @@ def join_broken(pieces) -> str:
 def squeeze_cjk_spaces(text: str) -> str:
     """Spaces between two CJK characters removed (a PDF's justified or spread-out text:
     `总 计` → `总计`, `号 ， 邮 编` → `号，邮编`)."""
-    return _CJK_GAP.sub("", text)
+    return CJK_GAP.sub("", text)
 
 
 def clean_line(text: str) -> str:

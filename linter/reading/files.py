@@ -120,6 +120,17 @@ def not_regular(path: str, kind: str, skipped: bool = False) -> str:
     return f"{printable(str(path))}：不是普通文件（{kind}），{tail}"
 
 
+def inside(path: str, root: str) -> bool:
+    """Whether the resolved `path` is the resolved folder `root` or below it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def link_out_of_tree(path: str, target: str) -> str:
+    """The one-line message for a symbolic link, met in a folder walk, that leads out of the
+    folder being checked (neither read nor, by --fix, written)."""
+    return f"{printable(str(path))}：是指向所检查目录之外（{printable(str(target))}）的符号链接，已跳过（在命令行上直接写出它才会检查）"
+
+
 def _os_error(shown: str, exc: OSError) -> ReadError:
     if isinstance(exc, FileNotFoundError):
         return ReadError(f"{shown}：文件不存在")
@@ -178,6 +189,40 @@ def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
     finally:
         os.close(fd)
     return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+
+STDIN_NAME = "标准输入"
+
+
+def read_stdin(stream=None, limit: int | None = None) -> bytes:
+    """The bytes of standard input (or `stream`, a binary file), at most `limit` bytes
+    (default: max_bytes(), the cap on files); more is a ReadError with one line, read no
+    further than one byte past the cap (a `cat /dev/zero |` ends at once)."""
+    import sys
+
+    try:
+        cap = max_bytes() if limit is None else limit
+    except ReadError as exc:
+        raise ReadError(f"{STDIN_NAME}：未检查：{exc}") from None
+    if stream is None:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise ReadError(f"{STDIN_NAME}：不可用（没有标准输入）")
+    chunks, total = [], 0
+    try:
+        while total <= cap:
+            piece = stream.read(min(_CHUNK, cap + 1 - total))
+            if not piece:
+                break
+            chunks.append(piece)
+            total += len(piece)
+    except OSError as exc:
+        raise ReadError(f"{STDIN_NAME}：无法读取（{exc.strerror or exc}）") from None
+    except ValueError:  # closed
+        raise ReadError(f"{STDIN_NAME}：已关闭，无法读取") from None
+    if total > cap:
+        raise ReadError(f"{STDIN_NAME}：内容过大（超过 {_size(cap)} 的上限），未检查（上限可用环境变量 {MAX_BYTES_ENV} 调整）")
+    return b"".join(chunks)
 
 
 class Report(Record):

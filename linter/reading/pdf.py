@@ -38,18 +38,22 @@ How a page is read:
    lines where their vertical extents part, a space where PDFium saw a gap (its generated
    spaces, which match pdftotext's) or the gap is wider than a quarter of the line's height. Spaces between two CJK characters are dropped (justified text and spread-out
    labels like `总 计`); a cell's lines are joined (documents.join_broken).
-5. The page's text lines and table rows are written top to bottom; a merged cell's text in its
+5. The rest of the page's text may hold tables without rulings (borders turned off): text in
+   columns, read by `_unruled_tables` from the characters' x positions (see there).
+6. The page's text lines and table rows are written top to bottom; a merged cell's text in its
    first grid row and column only. Each output line's Origin: the page, the line's number among
    that page's output lines, and its box (x0, top, x1, bottom in points); a cell's Origin adds
-   the table (on that page), the grid row and the grid column.
+   the table (on that page), the grid row and the grid column. Beside it, every character's box
+   (Converted.boxes), so that a finding's origin is the union box of the characters it covers.
 """
 
 from __future__ import annotations
 
 import ctypes
+import re
 
 from ..support.errors import ReadError
-from .documents import MAX_PAGES, Builder, Converted, Origin, join_broken, squeeze_cjk_spaces
+from .documents import CJK_GAP, MAX_PAGES, Builder, Converted, Origin, is_cjk, join_broken, squeeze_cjk_spaces
 
 SNAP = 3.0  # rulings this close are one line (pdfplumber's snap_tolerance)
 JOIN = 3.0  # collinear segments with a gap this small are one line (join_tolerance)
@@ -74,8 +78,9 @@ def read_pdf(data: bytes, name: str, engine: str = "pdfium") -> Converted:
     if visible < MIN_TEXT_CHARS:
         raise ReadError(f"{name}：PDF 没有文字层（可能是扫描件），请先用 OCR 转换，如 ocrmypdf")
     out = Builder()
+    carry: dict = {}  # from one page to the next (see _unruled_tables)
     for number, page in enumerate(pages, 1):
-        _write_page(out, number, page)
+        _write_page(out, number, page, carry)
     return out.finish("pdf", len(pages))
 
 
@@ -467,8 +472,9 @@ class _Table:
                 return
 
 
-def _lines(chars):
-    """Characters cut into lines: [(bbox, text)], top to bottom, each left to right."""
+def _rows_of(chars) -> list[list]:
+    """Characters cut into lines where their vertical extents part: [top, bottom, chars left
+    to right], top to bottom."""
     rows: list[list] = []  # [top, bottom, [chars]]
     for ch in sorted(chars, key=lambda c: (c[1] + c[3]) / 2):
         mid = (ch[1] + ch[3]) / 2
@@ -478,26 +484,351 @@ def _lines(chars):
                 break
         else:
             rows.append([ch[1], ch[3], [ch]])
-    out = []
-    for top, bottom, cs in rows:
-        cs.sort(key=lambda c: c[0])
+    for row in rows:
+        row[2].sort(key=lambda c: c[0])
+    return rows
+
+
+def _text_of(cs, height: float | None = None):
+    """One line's characters (left to right) as (bbox, text, boxes), or None if blank;
+    boxes[k] is the box of text[k] (None for a space put in here)."""
+    if height is None:
         height = max(1.0, min(c[3] - c[1] for c in cs))
-        parts = []
-        last = None
-        for c in cs:
-            gap = last is not None and (c[5] or c[0] - last[2] > height * 0.25)
-            if gap and parts[-1] != " " and c[4] != " ":
-                parts.append(" ")
-            parts.append(c[4])
-            last = c
-        text = squeeze_cjk_spaces("".join(parts)).strip()
-        if text:
-            box = (min(c[0] for c in cs), min(c[1] for c in cs), max(c[2] for c in cs), max(c[3] for c in cs))
-            out.append((box, text))
+    parts, boxes = [], []
+    last = None
+    for c in cs:
+        gap = last is not None and (c[5] or c[0] - last[2] > height * 0.25)
+        if gap and parts[-1] != " " and c[4] != " ":
+            parts.append(" ")
+            boxes.append(None)
+        parts.append(c[4])
+        boxes.append(c[:4])
+        last = c
+    text, boxes = _squeezed("".join(parts), boxes)
+    if not text:
+        return None
+    box = (min(c[0] for c in cs), min(c[1] for c in cs), max(c[2] for c in cs), max(c[3] for c in cs))
+    return box, text, boxes
+
+
+def _lines(chars):
+    """Characters cut into lines: [(bbox, text, boxes)], top to bottom, each left to right."""
+    return [t for t in (_text_of(cs) for _, _, cs in _rows_of(chars)) if t is not None]
+
+
+def _squeezed(text: str, boxes: list) -> tuple[str, list]:
+    """squeeze_cjk_spaces(text).strip(), with the boxes of the characters kept."""
+    if len(boxes) != len(text):  # (a character PDFium gave as two code points)
+        return squeeze_cjk_spaces(text).strip(), None
+    gaps = [m.span() for m in CJK_GAP.finditer(text)]
+    if gaps:
+        t, b, at = [], [], 0
+        for s, e in gaps:
+            t.append(text[at:s])
+            b.extend(boxes[at:s])
+            at = e
+        t.append(text[at:])
+        b.extend(boxes[at:])
+        text, boxes = "".join(t), b
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    stripped = stripped.rstrip()
+    return stripped, boxes[lead : lead + len(stripped)]
+
+
+def _joined(lines) -> tuple[str, list | None]:
+    """join_broken of the lines' texts (a cell's lines), with their characters' boxes."""
+    out, boxes = "", []
+    for _, t, b in lines:
+        if b is None:
+            return join_broken(t for _, t, _ in lines), None
+        if out and not (is_cjk(out[-1]) or is_cjk(t[0])):
+            out += " "
+            boxes.append(None)
+        out += t
+        boxes.extend(b)
+    return out, boxes
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables without rulings: text in columns (a table whose borders were turned off, a web page
+# printed to PDF). Only the page's text outside ruled tables is looked at.
+#
+# A line is cut into segments where the gap between two characters is wider than COLUMN_GAP
+# line heights (words and CJK text have gaps far below that; columns far above). A line with a
+# number in a segment after its first (or of numbers only) is a DATA line. Consecutive data
+# lines whose numbers stand in the same columns, with the label lines around them (inside the
+# label area left of the first number, close to a data line or to each other), are one
+# table; a table of one data line needs two numbers in it. Its columns come from the data
+# lines, not from the header (whose labels are merged over columns and centred): value
+# columns are the clusters of the numbers' centres, label columns the clusters of the left
+# edges of the label segments. Each data line is a row. A label column's text is cut into
+# cells at cell padding (a gap wider than WRAP_GAP line heights), where a new item starts
+# (`（三）`, `2.`, `一、`) and where it reaches the next row's numbers; each cell goes to the
+# row whose numbers stand beside it: the first data line within its height (text at the
+# top of its cell starts there, text centred in its cell spans it, a merged cell's text goes
+# to its first row), else the nearest one. The header lines stay text, as from a text copy
+# (the report text's reader knows the official headers). A table split by a page break keeps
+# its columns on the next page (see `carry`), and the end of a label wrapped over the break
+# is a row of its own, as a ruled table's cell split by the break is.
+
+COLUMN_GAP = 0.8
+ROW_GAP = 4.0  # line heights between two data lines of one table, at most
+WRAP_GAP = 1.5  # between a wrapped label's lines
+_NUMBER = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?%?")
+_ITEM_START = re.compile(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+
+
+def _aligned(seen: set, centres: list, height: float) -> bool:
+    """Whether a data line's numbers (their centres) stand under those of the block (`seen`,
+    rounded): one of them suffices, a row may leave cells empty."""
+    tolerance = max(height, 4.0)
+    return any(abs(x - y) <= tolerance for x in centres for y in seen)
+
+
+def _segments_of(cs, height: float) -> list[list]:
+    """A line's characters cut where the gap is a column's: [x0, x1, chars]."""
+    segs: list[list] = []
+    for c in cs:
+        if c[4] == " ":
+            continue
+        if segs and c[0] - segs[-1][1] <= COLUMN_GAP * height:
+            segs[-1][2].append(c)
+            segs[-1][1] = max(segs[-1][1], c[2])
+        else:
+            segs.append([c[0], c[2], [c]])
+    return segs
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    """Sorted values grouped where neighbours are within `tolerance`: each group's mean."""
+    out, group = [], []
+    for v in sorted(values):
+        if group and v - group[-1] > tolerance:
+            out.append(sum(group) / len(group))
+            group = []
+        group.append(v)
+    if group:
+        out.append(sum(group) / len(group))
     return out
 
 
-def _write_page(out: Builder, number: int, page: _Page) -> None:
+def _unruled_tables(rows: list[list], first: int, carry: dict | None = None) -> tuple[list, set]:
+    """Tables of text in columns among a page's lines (`_rows_of`): (row items for
+    _write_page, the indexes of the lines they took). Tables are numbered from `first`.
+    `carry["columns"]`: the columns of the previous page's last such table, taken over by this
+    page's first one when its numbers stand in the same columns (a table split over a page
+    break keeps its grid: the label columns of merged cells may have no text on this page);
+    replaced by this page's last table's."""
+    lines = []  # (top, bottom, height, segments, the segments' raw texts, value segment indexes)
+    for top, bottom, cs in rows:
+        height = max(1.0, min(c[3] - c[1] for c in cs))
+        segs = _segments_of(cs, height)
+        texts = ["".join(c[4] for c in seg[2]) for seg in segs]
+        numeric = [k for k, t in enumerate(texts) if _NUMBER.fullmatch(t)] if len(segs) > 1 or texts and texts[0][:1].isdigit() else []
+        values = numeric if len(numeric) == len(segs) else [k for k in numeric if k > 0]
+        lines.append((top, bottom, height, segs, texts, values))
+    items, taken = [], set()
+    i, number = 0, first
+    while i < len(lines):
+        if not lines[i][5]:
+            i += 1
+            continue
+        left = min(lines[i][3][k][0] for k in lines[i][5])  # the first number's left edge
+        seen = {round((lines[i][3][k][0] + lines[i][3][k][1]) / 2) for k in lines[i][5]}  # numbers' centres
+        block = _leading(lines, i, left) + [i]
+        pending: list[int] = []  # label lines that may start the next row (centred cells)
+        j = i + 1
+        while j < len(lines):
+            top, bottom, height, segs, texts, values = lines[j]
+            prev = lines[(pending or block)[-1]]
+            gap = (top - prev[1]) / max(height, prev[2])
+            if values:
+                # the next row (cell padding can be twice a small font's height), its numbers
+                # under the block's columns
+                centres = [(segs[k][0] + segs[k][1]) / 2 for k in values]
+                if gap > (WRAP_GAP if pending else ROW_GAP) or not _aligned(seen, centres, height):
+                    break
+                left = min(left, min(segs[k][0] for k in values))
+                seen.update(round(x) for x in centres)
+                block.extend(pending)
+                pending = []
+            elif not _label_line(lines[j], left) or gap > ROW_GAP:
+                break
+            elif pending or gap > WRAP_GAP or _ITEM_START.match(texts[0]):
+                # not the wrapped end of the label above: the start of the next row's label
+                # (cells centred vertically), taken only if that row's numbers follow
+                if pending and gap > WRAP_GAP:
+                    break
+                pending.append(j)
+                j += 1
+                continue
+            block.append(j)
+            j += 1
+        j = block[-1] + 1
+        data = [k for k in block if lines[k][5]]
+        if len(data) >= 2 or len(lines[data[0]][5]) >= 2:
+            carried = []
+            if not items and carry is not None and carry.get("columns") is not None:
+                carried = _carried_over(lines, block, carry["columns"])
+                block = carried + block
+            chosen = [lines[k] for k in block]
+            columns = _columns(chosen)
+            before = carry.get("columns") if carry is not None and not items else None
+            if before is not None and _same_values(before, columns):
+                labels = _cluster([*before[0], *columns[0]], columns[3])
+                columns = (labels, columns[1], min(before[2], columns[2]), columns[3])
+            items.extend(_unruled_rows(chosen, number, columns, len(carried)))
+            if carry is not None:
+                carry["columns"] = columns
+            taken.update(block)
+            number += 1
+        i = j
+    if carry is not None and not items:
+        carry["columns"] = None
+    return items, taken
+
+
+def _label_line(line, left: float) -> bool:
+    """A line of label text only, inside the label area (left of the numbers)."""
+    segs = line[3]
+    return bool(segs) and not line[5] and segs[-1][1] <= left - 0.5 * line[2]
+
+
+def _leading(lines: list, i: int, left: float) -> list:
+    """The label lines just above a table's first data line `i` that belong to its row (a
+    label centred vertically on its numbers): close together and to it, in the label area."""
+    out: list[int] = []
+    k = i - 1
+    while k >= 0 and _label_line(lines[k], left):
+        below = lines[k + 1]
+        if (below[0] - lines[k][1]) / max(lines[k][2], below[2]) > WRAP_GAP:
+            break
+        out.insert(0, k)
+        if _ITEM_START.match(lines[k][4][0]):
+            break  # the label's first line
+        k -= 1
+    return out if out and (_ITEM_START.match(lines[out[0]][4][0]) or len(out) < 3) else []
+
+
+def _carried_over(lines: list, block: list, columns: tuple) -> list:
+    """The lines at the top of a page, above its first table of text in columns, that end a
+    label wrapped over the page break (inside the label area of the previous page's table,
+    close together and to the table): [] when there are none."""
+    first = block[0]
+    if first == 0 or not _same_values(columns, _columns([lines[k] for k in block])):
+        return []
+    left = columns[2]
+    for k in range(first):
+        top, bottom, height, segs, texts, values = lines[k]
+        below = lines[k + 1]
+        gap = (below[0] - bottom) / max(height, below[2])
+        if values or not segs or segs[-1][1] > left - 0.5 * height or _ITEM_START.match(texts[0]):
+            return []
+        if gap > (ROW_GAP if k + 1 == first else WRAP_GAP):
+            return []
+    return list(range(first))
+
+
+def _columns(block: list) -> tuple:
+    """(label columns' left edges, value columns' centres, the first number's left edge, the
+    usual line height) of a table of text in columns."""
+    height = sorted(line[2] for line in block)[len(block) // 2]
+    value_x = [(line[3][k][0] + line[3][k][1]) / 2 for line in block for k in line[5]]
+    values = _cluster(value_x, max(height, 4.0))
+    left = min(line[3][k][0] for line in block for k in line[5])
+    label_x = [seg[0] for line in block for k, seg in enumerate(line[3]) if k not in line[5] and seg[0] < left - 0.5 * height]
+    return _cluster(label_x, height), values, left, height
+
+
+def _same_values(a: tuple, b: tuple) -> bool:
+    """Whether the value columns of b are among those of a (b may leave some empty)."""
+    tolerance = max(a[3], b[3], 4.0)
+    return bool(b[1]) and all(any(abs(x - y) <= tolerance for y in a[1]) for x in b[1])
+
+
+def _unruled_rows(block: list, number: int, columns: tuple, carried: int = 0) -> list:
+    """One table of text in columns as row items (see _unruled_tables); its first `carried`
+    lines end a label of the previous page's table (a row of their own)."""
+    labels, values, left, height = columns
+    ncols = len(labels) + len(values)
+
+    def column(seg, is_value: bool) -> int:
+        if not is_value and seg[0] < left - 0.5 * height and labels:
+            return max([k for k, x in enumerate(labels) if x <= seg[0] + height] or [0])
+        centre = (seg[0] + seg[1]) / 2
+        return len(labels) + min(range(len(values)), key=lambda k: abs(values[k] - centre))
+
+    # rows: one per data line, and first the end of a label carried over a page break
+    grid = []  # per row: [top, bottom, {column: [pieces]}]
+    if carried:
+        grid.append([block[0][0], block[carried - 1][1], {}])
+    bands: dict[int, list] = {}  # label column -> its segments: (top, bottom, line height, segment, text)
+    for n, (top, bottom, line_height, segs, texts, vals) in enumerate(block):
+        if vals and n >= carried:
+            grid.append([top, bottom, {}])
+        for k, seg in enumerate(segs):
+            col = column(seg, k in vals)
+            if n < carried:
+                grid[0][2].setdefault(col, []).append((seg, line_height))
+            elif col >= len(labels) and vals:
+                grid[-1][2].setdefault(col, []).append((seg, line_height))
+            else:
+                bands.setdefault(col, []).append((top, bottom, line_height, seg, texts[k]))
+    # A label column's text, cut into cells at cell padding and where a new item starts
+    # (`（三）`, `2.`), each cell going to the row whose numbers stand beside it: the first
+    # data line within its height (top-aligned text starts at it, centred text spans it, a
+    # merged cell's text goes to its first row), else the nearest one.
+    rows = grid[1:] if carried else grid
+    anchors = [(row[0], row[1]) for row in rows]  # the data lines' own extents
+    for col, entries in bands.items():
+        entries.sort(key=lambda e: (e[0], e[3][0]))
+        cells: list[list] = []
+        anchor_of: list = []  # per cell: the first data line its text stands beside
+        for e in entries:
+            at = next((r for r, (t, b) in enumerate(anchors) if t < e[1] and b > e[0]), None)
+            if (
+                not cells
+                or (e[0] - cells[-1][-1][1]) / e[2] > WRAP_GAP
+                or _ITEM_START.match(e[4])
+                or at is not None and anchor_of[-1] is not None and at != anchor_of[-1]  # tight rows
+            ):
+                cells.append([e])
+                anchor_of.append(at)
+            else:
+                cells[-1].append(e)
+                if anchor_of[-1] is None:
+                    anchor_of[-1] = at
+        for cell in cells:
+            top, bottom = cell[0][0], max(e[1] for e in cell)
+            r = next((r for r, (t, b) in enumerate(anchors) if t < bottom and b > top), None)
+            if r is None:
+                centre = (top + bottom) / 2
+                r = min(range(len(anchors)), key=lambda r: abs((anchors[r][0] + anchors[r][1]) / 2 - centre))
+            hit = rows[r]
+            hit[2].setdefault(col, []).extend((e[3], e[2]) for e in cell)
+            hit[0], hit[1] = min(hit[0], top), max(hit[1], bottom)
+    grid = [[top, bottom, {col: [t for t in (_text_of(seg[2], h) for seg, h in segs) if t is not None] for col, segs in cells.items()}]
+            for top, bottom, cells in grid]
+    x_left = min(seg[0] for line in block for seg in line[3])
+    x_right = max(seg[1] for line in block for seg in line[3])
+    items = []
+    for r, (top, bottom, cells) in enumerate(grid, 1):
+        texts, cell_boxes, char_boxes = [], [], []
+        for col in range(ncols):
+            pieces = cells.get(col, [])
+            text, boxes = _joined(pieces) if pieces else ("", None)
+            texts.append(text)
+            char_boxes.append(boxes)
+            if pieces:
+                cell_boxes.append((min(p[0][0] for p in pieces), top, max(p[0][2] for p in pieces), bottom))
+            else:
+                cell_boxes.append((x_left, top, x_left, bottom) if col == 0 else (cell_boxes[-1][2], top, cell_boxes[-1][2], bottom))
+        items.append((top, 0, "row", ((x_left, top, x_right, bottom), number, r, texts, cell_boxes, char_boxes)))
+    return items
+
+
+def _write_page(out: Builder, number: int, page: _Page, carry: dict | None = None) -> None:
     boxes = page.tables if page.tables is not None else find_tables(page.h_edges, page.v_edges)
     tables = [_Table(b) for b in boxes if b]
     free = []
@@ -517,7 +848,7 @@ def _write_page(out: Builder, number: int, page: _Page) -> None:
     items = []  # (top, order, kind, payload)
     for ti, t in enumerate(tables, 1):
         ncols = len(t.xs) - 1
-        texts = {k: join_broken(txt for _, txt in _lines(cs)) for k, cs in t.chars.items()}
+        texts = {k: _joined(_lines(cs)) for k, cs in t.chars.items()}
         for r in range(len(t.ys) - 1):
             # the cells across this grid row
             row_cells = []
@@ -539,44 +870,53 @@ def _write_page(out: Builder, number: int, page: _Page) -> None:
                     free.extend(t.chars.get(key, ()))
                     t.chars.pop(key, None)
                 continue
-            cells, cell_boxes = [], []
+            cells, cell_boxes, char_boxes = [], [], []
             c = 0
             for rc in row_cells:
                 if rc is None:
                     cells.append("")
                     cell_boxes.append((t.xs[c], t.ys[r], t.xs[c + 1], t.ys[r + 1]))
+                    char_boxes.append(None)
                     c += 1
                     continue
                 (r0, c0), span = rc
                 box = t.cells[(r0, c0)][2]
                 for k in range(span):
                     first = r0 == r and k == 0
-                    cells.append(texts.get((r0, c0), "") if first else "")
+                    text, boxes = texts.get((r0, c0), ("", None)) if first else ("", None)
+                    cells.append(text)
+                    char_boxes.append(boxes)
                     cell_boxes.append(box)
                 c += span
             if not any(cells):
                 continue
             bbox = (t.xs[0], t.ys[r], t.xs[-1], t.ys[r + 1])
-            items.append((t.ys[r], 0, "row", (bbox, ti, r + 1, cells, cell_boxes)))
-    for box, text in _lines(free):
-        items.append((box[1], 1, "text", (box, text)))
+            items.append((t.ys[r], 0, "row", (bbox, ti, r + 1, cells, cell_boxes, char_boxes)))
+    rows = _rows_of(free)
+    table_rows, taken = _unruled_tables(rows, len(tables) + 1, carry)
+    items.extend(table_rows)
+    for k, (_, _, cs) in enumerate(rows):
+        line = None if k in taken else _text_of(cs)
+        if line is not None:
+            box, text, boxes = line
+            items.append((box[1], 1, "text", (box, text, boxes)))
     items.sort(key=lambda it: (it[0], it[1]))
     previous = None
     for line, (_, _, kind, payload) in enumerate(items, 1):
         if kind == "text":
-            box, text = payload
+            box, text, boxes = payload
             if previous == "row":
                 out.blank(Origin(page=number, line=line))
-            out.text(text, Origin(page=number, line=line, bbox=_round(box)))
+            out.text(text, Origin(page=number, line=line, bbox=_round(box)), boxes)
         else:
-            bbox, ti, r, cells, cell_boxes = payload
+            bbox, ti, r, cells, cell_boxes, char_boxes = payload
             if previous == "text":
                 out.blank(Origin(page=number, line=line))
             o = Origin(page=number, line=line, table=ti, row=r, bbox=_round(bbox))
             cell_origins = [
                 Origin(page=number, line=line, table=ti, row=r, cell=j, bbox=_round(b)) for j, b in enumerate(cell_boxes, 1)
             ]
-            out.row(cells, o, cell_origins)
+            out.row(cells, o, cell_origins, char_boxes)
         previous = kind
 
 

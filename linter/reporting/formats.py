@@ -18,7 +18,7 @@ from .. import __version__
 from ..model.diagnostic import SEVERITY_RANK, Diagnostic
 from ..reading.files import printable
 from ..support.resources import rule_doc_uri
-from .output import capped_diagnostics, json_safe
+from .output import capped_diagnostics, json_safe, with_place
 
 # what XML 1.0 forbids (and C1 controls, which it discourages), as `printable` shows them
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -64,6 +64,35 @@ def _region(span) -> dict:
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
 
 
+def _source_position(origin) -> tuple[int, int | None] | None:
+    """(line, column) in the original's own text, for a web page (its HTML source); None for
+    text (the span is already the original's) and for PDF and Word, which are not text."""
+    if origin is None or origin.page is not None or origin.line is None:
+        return None
+    return origin.line, origin.column
+
+
+def _original_region(span, origin) -> dict:
+    """A finding's SARIF region on the file it names (artifactLocation: the original).
+
+    Text and Markdown: the span. A web page: the element's start in the HTML source (the
+    report text's lines are not the page's). A PDF: the span of the report text read from it,
+    as JSON gives it (GitHub code scanning needs a startLine, and SARIF has no pages), with the
+    page and the characters' box on the original in the region's properties. Word: the report
+    text's span (the place, paragraph or table cell, is in the result's properties)."""
+    source = _source_position(origin)
+    if source is not None:
+        line, column = source
+        return {"startLine": line, "startColumn": column} if column is not None else {"startLine": line}
+    region = _region(span)
+    if origin is not None and origin.page is not None:
+        props = {"page": origin.page}
+        if origin.bbox is not None:
+            props["bbox"] = origin.to_dict()["bbox"]
+        region["properties"] = props
+    return region
+
+
 def _fenced(text: str) -> str:
     """`text` as a Markdown code block, its fence longer than any run of backquotes inside."""
     runs = [len(m) for m in re.findall(r"`+", text)]
@@ -105,7 +134,7 @@ def sarif(diags: list[Diagnostic], rules: list) -> str:
         driver_rules.append(descriptor)
     results = []
     for d in capped_diagnostics(diags):
-        loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(d.span)}}
+        loc = {"physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _original_region(d.span, d.origin)}}
         res = {
             "ruleId": d.rule,
             "level": SARIF_LEVEL[d.severity],
@@ -118,12 +147,17 @@ def sarif(diags: list[Diagnostic], rules: list) -> str:
             res["relatedLocations"] = [
                 {
                     "id": k,
-                    "physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _region(r.span)},
+                    "physicalLocation": {"artifactLocation": {"uri": _uri(d.path)}, "region": _original_region(r.span, r.origin)},
                     "message": {"text": r.message},
+                    **({"properties": {"origin": r.origin.to_dict()}} if r.origin is not None else {}),
                 }
                 for k, r in enumerate(d.related)
             ]
-        if d.fix is not None:
+        if d.origin is not None:
+            # where it is in the original document: a PDF's page, line and box, a Word
+            # paragraph or table cell, a web page's source line (see Diagnostic.origin)
+            res["properties"] = {"origin": d.origin.to_dict()}
+        if d.fix is not None and d.origin is None:  # (a document is not fixed: its edits are the report text's)
             res["fixes"] = [
                 {
                     "description": {"text": d.fix.message},
@@ -165,11 +199,13 @@ def github(diags: list[Diagnostic]) -> str:
     out = []
     for d in capped_diagnostics(diags):
         s = d.span
-        props = (
-            f"file={_gh_escape(d.path, True)},line={s.line},col={s.column},"
-            f"endLine={s.end_line},endColumn={s.end_column},title={_gh_escape(d.rule + ' ' + d.name, True)}"
-        )
-        out.append(f"::{kind[d.severity]} {props}::{_gh_escape(d.message)}")
+        source = _source_position(d.origin)
+        if source is not None:  # a web page: the annotation on its HTML source
+            where = f"line={source[0]}" + (f",col={source[1]}" if source[1] is not None else "")
+        else:
+            where = f"line={s.line},col={s.column},endLine={s.end_line},endColumn={s.end_column}"
+        props = f"file={_gh_escape(d.path, True)},{where},title={_gh_escape(d.rule + ' ' + d.name, True)}"
+        out.append(f"::{kind[d.severity]} {props}::{_gh_escape(with_place(d))}")
     return "\n".join(out)
 
 
@@ -186,10 +222,10 @@ def junit(diags: list[Diagnostic], paths: list[str], fail_level: str) -> str:
         body = ""
         if failing:
             failures += 1
-            text = _xml("\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found))
+            text = _xml("\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {with_place(d)}" for d in found))
             body = f'<failure message={quoteattr(f"{len(failing)} 个问题达到 {fail_level} 级别")} type="xxgk-lint">{escape(text)}</failure>'
         elif found:
-            text = _xml("\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {d.message}" for d in found))
+            text = _xml("\n".join(f"{d.span.line}:{d.span.column}: {d.rule} [{d.severity}] {with_place(d)}" for d in found))
             body = f"<system-out>{escape(text)}</system-out>"
         cases.append(f'  <testcase classname="xxgk-lint" name={quoteattr(_xml(printable(path)))}>{body}</testcase>')
     head = f'<testsuite name="xxgk-lint" tests="{len(by_path)}" failures="{failures}" errors="0">'

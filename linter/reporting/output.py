@@ -31,6 +31,7 @@ def omitted_note(first: Diagnostic, count: int) -> Diagnostic:
         span=first.span,
         path=first.path,
         name=first.name,
+        origin=first.origin,
     )
 
 
@@ -130,22 +131,47 @@ def format_text(diags: list[Diagnostic], lines_of, color: bool = False, show_fix
             out.append("")
             continue
         code = f"\x1b[1;31m{d.rule}\x1b[0m" if color and d.severity == "error" else d.rule
-        fixable = " [*]" if d.fix is not None and d.fix.applicability == "safe" else ""
+        fixable = " [*]" if _fixable(d) else ""
         out.append(f"{path}:{s.line}:{s.column}: {SEVERITY_CN[d.severity]} {code}{fixable} {printable(d.message)}")
+        where = place(d)
+        if where:
+            out.append(f"  = 原文位置：{where}")
         lines = lines_of(d.path)
         if lines is not None and 1 <= s.line <= len(lines):
             out.extend(code_frame(lines[s.line - 1], s.line, s.column, s.end_column, s.end_line, color))
         for r in d.related[:5]:
-            out.append(f"  = 相关位置 {path}:{r.span.line}:{r.span.column}: {printable(r.message)}")
+            where = f"（原文{r.origin.describe()}）" if r.origin is not None else ""
+            out.append(f"  = 相关位置 {path}:{r.span.line}:{r.span.column}: {printable(r.message)}{where}")
         if show_fix and d.fix is not None:
             out.append(f"  = 修复建议：{printable(d.fix.message)}")
         out.append("")
     return "\n".join(out)
 
 
+def _fixable(d: Diagnostic) -> bool:
+    """Whether --fix would fix it: a safe fix, in a text or Markdown report (a document's
+    findings carry their origin, and --fix leaves documents alone)."""
+    return d.fix is not None and d.fix.applicability == "safe" and d.origin is None
+
+
+def place(d: Diagnostic) -> str:
+    """Where a finding of a document is in the original, in Chinese (第3页第12行, 表2第3行第4列,
+    第5段, 第120行第7列); "" for text and Markdown (their line and column are the original's).
+    The text format shows it on a line of its own under the finding, so that its first line
+    stays `path:line:column: …` for editors and problem matchers; one-line formats add it
+    after the message as （原文…）."""
+    return d.origin.describe() if d.origin is not None else ""
+
+
+def with_place(d: Diagnostic) -> str:
+    """The message, and for a document its place in the original: `…（原文第3页第12行）`."""
+    where = place(d)
+    return f"{d.message}（原文{where}）" if where else d.message
+
+
 def format_concise(diags: list[Diagnostic]) -> str:
     return "\n".join(
-        f"{printable(d.path)}:{d.span.line}:{d.span.column}: {SEVERITY_CN[d.severity]} {d.rule} {printable(d.message)}"
+        f"{printable(d.path)}:{d.span.line}:{d.span.column}: {SEVERITY_CN[d.severity]} {d.rule} {printable(with_place(d))}"
         for d in capped_diagnostics(diags)
     )
 
@@ -199,7 +225,7 @@ def summary(diags: list[Diagnostic], files: int) -> str:
     sev = Counter(d.severity for d in diags)
     parts = [f"{SEVERITY_CN[k]} {sev[k]}" for k in ("error", "warning", "info") if sev[k]]
     with_findings = len({d.path for d in diags})
-    fixable = sum(1 for d in diags if d.fix is not None and d.fix.applicability == "safe")
+    fixable = sum(1 for d in diags if _fixable(d))
     text = f"检查了 {files} 个文件，发现 {len(diags)} 个问题（{'、'.join(parts)}），涉及 {with_findings} 个文件。"
     if fixable:
         text += f"其中 {fixable} 个可用 --fix 自动修复。"
