@@ -542,6 +542,14 @@ def test_standard_input_is_capped(tmp_path: Path):
     assert p.returncode == 1 and not p.stderr, p.stderr
 
 
+def test_parse_of_stdin_has_the_same_cap(tmp_path):
+    env = {**os.environ, "NO_COLOR": "1", "XXGK_LINT_CACHE_DIR": str(tmp_path / ".disk-cache"), "XXGK_LINT_MAX_BYTES": "1000"}
+    p = subprocess.run([sys.executable, "-m", "xxgk_lint.linter", "parse", "-"], input=REPORT.read_bytes(), capture_output=True, env=env, timeout=TIMEOUT)
+    assert p.returncode == 2 and not p.stdout and "标准输入" in p.stderr.decode("utf-8") and "Traceback" not in p.stderr.decode("utf-8")
+    p = subprocess.run([sys.executable, "-m", "xxgk_lint.linter", "parse", "-"], input="一、总体情况\n".encode(), capture_output=True, env=env, timeout=TIMEOUT)
+    assert p.returncode == 0 and json.loads(p.stdout)["path"] == "-"
+
+
 def test_read_stdin_stops_one_byte_past_the_cap():
     import io
 

@@ -549,10 +549,10 @@ def _summary(diags, linted, results, args) -> str:
 def cmd_parse(args) -> int:
     from ..parsing.builder import build
     from ..reporting.dump import document_to_dict
-    from ..reading.files import decode, is_document, read_report
+    from ..reading.files import decode, is_document, read_report, read_stdin
 
     if args.path == "-":
-        text, _ = decode(sys.stdin.buffer.read(), "-")
+        text, _ = decode(read_stdin(), "-")  # (as check -: at most the file size cap)
         name = "-"
     elif is_document(args.path):
         from ..reading.documents import read_document
@@ -633,7 +633,9 @@ def _configured_rules(args):
         cfg = load(Path(args.config))
     else:
         cfg = discover(Path.cwd() / "x.txt")
-    return load_rules(cfg)
+    from ..audit.rules import selected  # the cross-report rules `audit` runs besides
+
+    return load_rules(cfg) + selected(cfg)
 
 
 def _rule_json(r) -> dict:

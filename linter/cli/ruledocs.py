@@ -494,8 +494,11 @@ def render(rules: list[Rule]) -> dict[str, str]:
 
 
 def default_files() -> dict[str, str]:
-    """The reference for the built-in rule set (what the linter runs without configuration)."""
-    return render(load_rules(Config()))
+    """The reference for the built-in rule set (what the linter runs without configuration),
+    the audit's cross-report rules included."""
+    from ..audit.rules import all_rules
+
+    return render(load_rules(Config()) + all_rules())
 
 
 # -- writing and checking ------------------------------------------------------------------
