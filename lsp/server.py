@@ -85,6 +85,7 @@ from ..linter.model.diagnostic import Diagnostic
 from ..linter.checking.engine import Linter
 from ..linter.checking.rules import RuleError
 from ..linter.reporting.fixes import fix_text
+from .history import History
 from ..linter.support.resources import rule_doc_uri
 
 from . import positions
@@ -561,6 +562,7 @@ class XxgkServer(LanguageServer):
         self.light = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-light")
         self.heavy = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xxgk-lint-heavy")
         self.light_idle = threading.Event()  # clear while a light lint runs
+        self.history = History()  # other years' reports of the open documents' agencies
         self.light_idle.set()
         self.config_error: str | None = None
         self._release: asyncio.TimerHandle | None = None
@@ -668,11 +670,12 @@ class XxgkServer(LanguageServer):
                 return st.changes != changes  # read on the lane thread: one attribute, atomic
 
             lane = self.lane(text)
+            after = functools.partial(self._cross_year, st)
             if lane is self.heavy:
                 stop = functools.partial(_after_light, self.light_idle, stale)
-                st.job = lane.submit(_lint, st.lock, linter, text, name, stop)
+                st.job = lane.submit(_lint, st.lock, linter, text, name, stop, None, after)
             else:
-                st.job = lane.submit(_lint, st.lock, linter, text, name, stale, self.light_idle)
+                st.job = lane.submit(_lint, st.lock, linter, text, name, stale, self.light_idle, after)
             try:
                 result = await asyncio.wrap_future(st.job)
             except Exception:
@@ -696,6 +699,14 @@ class XxgkServer(LanguageServer):
                 diags = []
             st.version, st.doc, st.diags, st.lines, st.linter = version, doc, diags, doc.source.lines, linter
             self.publish(st)
+
+    def _cross_year(self, st: DocState, doc, linter: Linter) -> list[Diagnostic]:
+        """The cross-year findings of `doc` (on the lane thread, after its own lint): against
+        last year's report of its agency, open or beside it on disk (see history.py)."""
+        if not _wants(st, doc):
+            return []
+        others = [x.doc for x in list(self.states.values()) if x is not st]
+        return self.history.findings(doc, others, linter.config)
 
     async def current(self, uri: str, timeout: float = LINT_WAIT) -> DocState | None:
         """The state of document `uri` once its published result is of the current text: waits
@@ -853,20 +864,21 @@ def _after_light(light_idle: threading.Event, stale) -> bool:
     return stale()
 
 
-def _lint(lock: threading.Lock, linter: Linter, text: str, name: str, stale=None, running: threading.Event | None = None):
+def _lint(lock: threading.Lock, linter: Linter, text: str, name: str, stale=None, running: threading.Event | None = None, after=None):
     """(Document, findings, rule errors) of `text`; None when `stale()` said True before the
     lint was done (it is asked before the lint and between rules: Linter.lint's should_stop).
-    `running`: an event cleared while this lint runs (the light lane's: heavy lints wait)."""
+    `running`: an event cleared while this lint runs (the light lane's: heavy lints wait).
+    `after(doc, linter)`: findings added to the document's own (the cross-year ones)."""
     if running is None:
-        return _lint_locked(lock, linter, text, name, stale)
+        return _lint_locked(lock, linter, text, name, stale, after)
     running.clear()
     try:
-        return _lint_locked(lock, linter, text, name, stale)
+        return _lint_locked(lock, linter, text, name, stale, after)
     finally:
         running.set()
 
 
-def _lint_locked(lock: threading.Lock, linter: Linter, text: str, name: str, stale):
+def _lint_locked(lock: threading.Lock, linter: Linter, text: str, name: str, stale, after=None):
     with lock:
         if stale is not None and stale():
             return None
@@ -886,6 +898,10 @@ def _lint_locked(lock: threading.Lock, linter: Linter, text: str, name: str, sta
             linter.errors.clear()
     if diags is None:
         return None
+    if after is not None and not (stale is not None and stale()):
+        more = after(doc, linter)
+        if more:
+            diags = sorted([*diags, *more], key=Diagnostic.sort_key)
     return doc, diags, errors
 
 
@@ -909,10 +925,7 @@ def _rule_href(code: str) -> str | None:
 
 def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
     related = [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(uri=st.uri, range=positions.to_range(st.lines, r.span, enc)), message=r.message
-        )
-        for r in d.related
+        types.DiagnosticRelatedInformation(location=_related_location(r, st, enc), message=r.message) for r in d.related
     ]
     href = _rule_href(d.rule)
     return types.Diagnostic(
@@ -925,6 +938,18 @@ def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
         related_information=related or None,
         data={"rule": d.rule, "fix": d.fix.to_dict() if d.fix else None},
     )
+
+
+def _related_location(r, st: DocState, enc) -> types.Location:
+    """A related place in this document, or in another report (a cross-year finding's: last
+    year's file, whose lines the server does not hold: line and column as they are)."""
+    other = getattr(r, "path", None)
+    if other and other != uri_to_path(st.uri) and os.path.isabs(other):
+        s = r.span
+        start = types.Position(line=max(s.line - 1, 0), character=max(s.column - 1, 0))
+        end = types.Position(line=max(s.end_line - 1, 0), character=max(s.end_column - 1, 0))
+        return types.Location(uri=Path(other).as_uri(), range=types.Range(start=start, end=end))
+    return types.Location(uri=st.uri, range=positions.to_range(st.lines, r.span, enc))
 
 
 server = XxgkServer()

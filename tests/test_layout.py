@@ -31,7 +31,7 @@ ALLOWED = {
     "reporting": {"support", "reading", "model"},
     "audit": {"support", "reading", "model", "parsing", "checking", "reporting"},
     "cli": {"support", "reading", "model", "parsing", "checking", "reporting", "audit", "lsp"},
-    "lsp": {"support", "reading", "model", "parsing", "checking", "reporting"},
+    "lsp": {"support", "reading", "model", "parsing", "checking", "reporting", "audit"},  # (audit: cross-year findings)
 }
 
 
