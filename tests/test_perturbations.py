@@ -275,3 +275,17 @@ def test_numbers_about_other_work_are_not_read_as_the_tables(sentence, linter):
     assert para in CLEAN
     text = CLEAN.replace(para, sentence + "，" + para)
     assert [f for f in findings(linter, text) if f[0].startswith("XG6")] == []
+
+
+def test_a_cell_written_wu_is_a_no_number_cell_not_a_lost_row(linter):
+    text = CLEAN_MD.replace("| 行政许可 | 0 |", "| 行政许可 | 无 |")
+    assert text != CLEAN_MD
+    assert {f[0] for f in findings(linter, text)} == {"XG312"}
+
+
+def test_counts_written_with_their_unit_read_as_numbers(linter):
+    text = CLEAN_MD.replace("| 规章 | 0 | 0 | 0 |", "| 规章 | 0件 | 0件 | 0件 |")
+    assert text != CLEAN_MD
+    doc = build(text, "r.md")
+    assert doc.tables["active"].cells[("regulation", "issued")].value == 0
+    assert findings(linter, text) == []

@@ -18,7 +18,9 @@ from ..support.record import Record
 _INT = re.compile(r"^(?:0|[1-9]\d*)$")
 _SIGNED = re.compile(r"^-?(?:0|[1-9]\d*)$")
 _DECIMAL = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元|万)?$")
-_LOOSE_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元|万|%)?$")
+# (a count with its unit, `3件`, `12项`: some tables write them; the unit is not a note)
+_LOOSE_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元|万|%|件|项|个|条|次|起|家|人)?$")
+_COUNT_UNITS = ("件", "项", "个", "条", "次", "起", "家", "人")
 
 # A row's digits longer than this per expected cell are not worth trying to split.
 _MAX_DIGITS_PER_CELL = 16
@@ -42,7 +44,7 @@ class ColumnKind(Record, frozen=True):
 @lru_cache(maxsize=8192)
 def is_number_token(text: str) -> bool:
     # the marks written for "no number" (parse_value reads them as status "slash")
-    return text in ("/", "／", "—", "－") or bool(_LOOSE_NUMBER.match(text))
+    return text in ("/", "／", "—", "－", "无") or bool(_LOOSE_NUMBER.match(text))
 
 
 def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
@@ -58,8 +60,8 @@ def _parse_value(text: str, decimal: bool, signed: bool) -> tuple[float | int | 
         return None, "blank"
     if t in ("/", "／", "-", "—", "－", "无"):
         return None, "slash"
-    for u in ("万元", "元", "万", "%"):
-        if t.endswith(u):
+    for u in ("万元", "元", "万", "%", *_COUNT_UNITS):
+        if t.endswith(u) and len(t) > len(u):
             t = t[: -len(u)]
             break
     t = t.replace(",", "")
