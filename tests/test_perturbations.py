@@ -289,3 +289,13 @@ def test_counts_written_with_their_unit_read_as_numbers(linter):
     doc = build(text, "r.md")
     assert doc.tables["active"].cells[("regulation", "issued")].value == 0
     assert findings(linter, text) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "较2023年增长12%，比2023年多26条，与2023年同期相比，2023年以来，相比2023年",
+    "2025年，我局将继续推进，2025年计划，2025年拟，2025年将，2025年力争",
+])
+def test_years_named_in_comparisons_and_plans_are_not_the_texts_year(sentence, linter):
+    para = "全年通过示例县人民政府门户网站统计局专栏主动公开政府信息236条"
+    text = CLEAN.replace(para, para + "，" + sentence)
+    assert "XG407" not in {f[0] for f in findings(linter, text)}

@@ -19,6 +19,9 @@ CHECKS = ("malformed", "invalid", "signature", "publication", "deadline", "perio
 # tests/test_search_shortcuts.py compares them with the plain forms).
 _GLUED = re.compile(r"((?:19|20)(?<![\d年]\d\d)\d{2})(1[0-2]|0?[1-9])月(\d{1,2})日")  # (?<![\d年])((?:19|20)\d{2})…
 _YEAR = re.compile(r"(20(?<!\d20)\d{2})[ \t]*年(?!度报告)")  # (?<!\d)(20\d{2})[ \t]*年(?!度报告)
+# A year mentioned as a comparison or a plan, not as the year the text reports on.
+_ASIDE = re.compile(r"(?:较|比|与|同比|对比|相比|相较)[ \t]*$")
+_AFTER = re.compile(r"[^，。；,;]{0,3}?(?:同期|相比|相较|以来|将|计划|拟|力争|预计|起将)")
 _DEPARTMENT = re.compile(r"(局|委员会|委|办公室|办|中心|厅|署|所|站|院|馆|队|处|室|公司|集团)$")
 _TOWN = re.compile(r"(乡|镇|街道|街道办事处)(人民政府)?$")
 
@@ -109,6 +112,8 @@ class DateCheck(Checker):
         counts: dict[int, list] = {}
         for p in s1.paragraphs:
             for m in _YEAR.finditer(p.text):
+                if _ASIDE.search(p.text, max(0, m.start() - 3), m.start()) or _AFTER.match(p.text, m.end()):
+                    continue  # 较2023年增长, 与2023年同期相比, 2025年将…: not the year it reports on
                 counts.setdefault(int(m.group(1)), []).append((p, m))
         total = sum(len(v) for v in counts.values())
         if total < 2 or y in counts and len(counts[y]) * 2 >= total:
