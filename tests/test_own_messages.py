@@ -35,7 +35,7 @@ def test_the_check_itself():
     assert not bad_spots("编号“(一”缺右括号") and bad_spots("编号“(一”:缺右括号")
 
 
-@pytest.mark.parametrize("pack", sorted((ROOT / "rules").glob("*.toml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("pack", sorted((ROOT / "rules").glob("*.toml")) + sorted((ROOT / "rules" / "audit").glob("*.toml")), ids=lambda p: p.stem)
 def test_rule_texts_are_full_width(pack):
     data = tomllib.loads(pack.read_text(encoding="utf-8"))
     wrong = []
