@@ -299,3 +299,21 @@ def test_years_named_in_comparisons_and_plans_are_not_the_texts_year(sentence, l
     para = "全年通过示例县人民政府门户网站统计局专栏主动公开政府信息236条"
     text = CLEAN.replace(para, para + "，" + sentence)
     assert "XG407" not in {f[0] for f in findings(linter, text)}
+
+
+def test_label_columns_flattened_into_one_cell(linter):
+    """A web page that flattened table 三's merged label cells writes the group label and the
+    row label in one cell: `| 三、本年度办理结果（一）予以公开 | 6 | …`."""
+    out = []
+    for line in CLEAN_MD.split("\n"):
+        if line.startswith("| ") and line.count("|") == 11:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            out.append("| " + " | ".join(["".join(cells[:3])] + cells[3:]) + " |")
+        elif line.startswith("|---|---|---|---|---|---|---|---|---|---|"):
+            out.append("|---|---|---|---|---|---|---|---|")
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    assert "| 三、本年度办理结果（一）予以公开 |" in text
+    assert cells(text) == cells(CLEAN_MD)
+    assert findings(linter, text) == []

@@ -358,6 +358,15 @@ def _own_core(raw: RawRow) -> str:
     return own + "".join(_column_run(raw)) if raw.own.cell >= 0 else own
 
 
+def _ungrouped(core: str, furniture) -> str | None:
+    """The label without a group label written before it in the same cell (a web page that
+    flattened the merged cells: `三、本年度办理结果（一）予以公开`), or None."""
+    for f in furniture:
+        if len(f) >= 4 and core.startswith(f) and len(core) > len(f) + 1:
+            return labels.core(core[len(f):])  # (its own ordinal dropped too: "(一)予以公开")
+    return None
+
+
 def _label_candidates(raw: RawRow) -> list[tuple[str, float]]:
     """(text, weight) of the readings of a row's label context: its own label, with the
     fragments before and after it joined on (a label wrapped over lines), or one of those."""
@@ -410,7 +419,7 @@ def _count_fits(raw: RawRow, ncols: int) -> bool:
     return needs_split(texts, ncols)
 
 
-def _own_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) -> list[float]:
+def _own_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int], furniture=()) -> list[float]:
     """Likeness of the row's own label (same line, or the line right before a run) alone."""
     n = len(cores)
     out = [0.0] * n
@@ -418,6 +427,9 @@ def _own_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int]) -> l
         return out
     c = _own_core(raw)
     hit = exact.get(c)
+    if hit is None and furniture:
+        rest = _ungrouped(c, furniture)
+        hit = exact.get(rest) if rest else None
     if hit is not None:
         out[hit] = 1.0
         return out
@@ -462,8 +474,8 @@ def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tup
         for c in cands:
             exact.setdefault(c, j)
     n, m = len(raws), len(trows)
-    own = [_own_scores(r, cores, exact) for r in raws]
     furniture = _furniture(trows)
+    own = [_own_scores(r, cores, exact, furniture) for r in raws]
     # A row with a label of its own that names no template row (and is no column header
     # or group label, which one-cell-per-line tables put right before a row) is never placed
     # by position: it is an unknown row.
@@ -654,7 +666,7 @@ def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furni
         m.score = ctx
         return
     own_core = labels.core(raw.own.text)
-    if own_core in cores[j]:
+    if own_core in cores[j] or _ungrouped(own_core, furniture) in cores[j]:
         m.label_state, m.score = "exact", 1.0
         return
     own = max(labels.similarity(own_core, c) for c in cores[j])
