@@ -307,8 +307,8 @@ def test_label_columns_flattened_into_one_cell(linter):
     out = []
     for line in CLEAN_MD.split("\n"):
         if line.startswith("| ") and line.count("|") == 11:
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            out.append("| " + " | ".join(["".join(cells[:3])] + cells[3:]) + " |")
+            row = [c.strip() for c in line.strip().strip("|").split("|")]
+            out.append("| " + " | ".join(["".join(row[:3])] + row[3:]) + " |")
         elif line.startswith("|---|---|---|---|---|---|---|---|---|---|"):
             out.append("|---|---|---|---|---|---|---|---|")
         else:
