@@ -8,6 +8,10 @@ from ..model.document import DateMention
 from ..reading.source import Span
 
 _CN_DATE = re.compile(r"(?<!\d)(\d{4})[ \t]*年[ \t]*(\d{1,2})[ \t]*月[ \t]*(\d{1,2})[ \t]*日")
+# A date in Chinese numerals, as many a 落款 writes it: 二〇二五年一月二十日.
+_HAN_DIGITS = "〇零一二三四五六七八九"
+_HAN_VALUE = {"〇": 0, "零": 0, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
+_HAN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})[ \t]*年[ \t]*([一二三四五六七八九十]{1,3})[ \t]*月[ \t]*([一二三四五六七八九十]{1,3})[ \t]*日")
 _ISO_DATE = re.compile(r"(?<![\d.\-/])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
 _ISO_SEPARATOR = re.compile(r"[-/.]\d")  # where the separator after an ISO date's year may be
 # A period "2021年1月1日至12月31日" (the second year may be left out).
@@ -63,6 +67,22 @@ def find_all_dates(text: str) -> list[DateMention]:
     return out
 
 
+def _han_number(text: str) -> int | None:
+    """一 … 三十一 (a month or a day in Chinese numerals); None when malformed."""
+    units = "一二三四五六七八九"
+    if text == "十":
+        return 10
+    if len(text) == 1 and text in units:
+        return units.index(text) + 1
+    if len(text) == 2 and text[0] == "十" and text[1] in units:
+        return 10 + units.index(text[1]) + 1
+    if len(text) == 2 and text[1] == "十" and text[0] in units:
+        return (units.index(text[0]) + 1) * 10
+    if len(text) == 3 and text[1] == "十" and text[0] in units and text[2] in units:
+        return (units.index(text[0]) + 1) * 10 + units.index(text[2]) + 1
+    return None
+
+
 def _scan(text: str) -> list[tuple[int, int, int, int, str]]:
     """(offset, year, month, day, as written) of each date, in order. A date's regex is tried
     only where one can start — four digits before a 年, or before a - / . that a digit
@@ -78,6 +98,13 @@ def _scan(text: str) -> list[tuple[int, int, int, int, str]]:
             m = _CN_DATE.match(text, s)
             if m:
                 found.append((s, int(m[1]), int(m[2]), int(m[3]), m.group(0)))
+        elif s >= 0 and all(c in _HAN_DIGITS for c in text[s:j]) and not (s > 0 and text[s - 1] in _HAN_DIGITS):
+            m = _HAN_DATE.match(text, s)
+            if m:
+                month, day = _han_number(m[2]), _han_number(m[3])
+                if month and day:
+                    year = int("".join(str(_HAN_VALUE[c]) for c in m[1]))
+                    found.append((s, year, month, day, m.group(0)))
         p = text.find("年", p + 1)
     for q in _ISO_SEPARATOR.finditer(text):
         s = q.start() - 4
