@@ -4,7 +4,7 @@ In: the facts of every report (made by the per-report job, locally or on Ray) an
 cross-report rules selected. Out: an `AuditResult` — every finding (each distinct report's
 own, then the cross-report ones), the identification, pairs, metrics with quartiles, the
 repetition of each report against its previous year — and its plain dict (to_dict(), the
-contract of /work/notes/audit-schema.md that the HTML renderer reads).
+contract in SCHEMA.md beside this file, which the HTML, xlsx and csv writers read).
 """
 
 from __future__ import annotations

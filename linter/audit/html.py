@@ -1,6 +1,6 @@
 """The HTML audit report: one self-contained file an office can open offline, sort and print.
 
-In: the audit result as a plain dict (AuditResult.to_dict(), see docs of the audit core); any
+In: the audit result as a plain dict (AuditResult.to_dict(), its keys in SCHEMA.md); any
 value may be missing or None, and every text in it (agency names, messages, contexts, passages)
 comes from untrusted reports. Out: `render(audit)` → the HTML text (UTF-8 when written).
 
