@@ -297,26 +297,31 @@ class Cache:
         return os.path.normpath(os.path.join(self._cwd, path))
 
     def _entry(self, key: str):
-        """The entry under `key`, its findings read from the file on first use."""
+        """The entry under `key`, its payload read from the file on first use."""
         e = self.entries.get(key)
         if e is not None and isinstance(e[4], tuple):
             try:
                 start, end = e[4]
                 if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
-                    raise ValueError("findings out of the file")
-                findings = []
-                for line in self.blob[start:end].decode("utf-8").split("\n"):
-                    if line:
-                        severity, tail = line.split("\t", 1)
-                        if severity not in _SEVERITIES or not (tail.startswith('"line": ') and tail.endswith("}")):
-                            raise ValueError(line)
-                        findings.append([severity, tail])
-                e[4] = findings
-            except (TypeError, ValueError):  # a damaged cache file: lint the report again
+                    raise ValueError("entry out of the file")
+                e[4] = self._decode(self.blob[start:end].decode("utf-8"))
+            except (TypeError, ValueError):  # a damaged cache file: read the report again
                 del self.entries[key]
                 self.dirty = True
                 return None
         return e
+
+    @staticmethod
+    def _decode(text: str) -> list:
+        """An entry's findings: one `severity<TAB>JSON tail` line each."""
+        findings = []
+        for line in text.split("\n"):
+            if line:
+                severity, tail = line.split("\t", 1)
+                if severity not in _SEVERITIES or not (tail.startswith('"line": ') and tail.endswith("}")):
+                    raise ValueError(line)
+                findings.append([severity, tail])
+        return findings
 
     def get_by_stat(self, path: str, st: os.stat_result):
         key = self._key(path)
@@ -820,22 +825,13 @@ class AuditCache(Cache):
     file of its own, keyed by the rule set and configuration), holding each report's audit
     facts — one line of JSON — instead of its findings."""
 
-    def _entry(self, key: str):
-        e = self.entries.get(key)
-        if e is not None and isinstance(e[4], tuple):
-            try:
-                start, end = e[4]
-                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(self.blob)):
-                    raise ValueError("facts out of the file")
-                kind, _, payload = self.blob[start:end].decode("utf-8").rstrip("\n").partition("\t")
-                if kind != "facts" or not payload.startswith("{"):
-                    raise ValueError("not audit facts")
-                e[4] = [["facts", payload]]
-            except (TypeError, ValueError):  # a damaged cache file: read the report again
-                del self.entries[key]
-                self.dirty = True
-                return None
-        return e
+    @staticmethod
+    def _decode(text: str) -> list:
+        """An entry's facts: one `facts<TAB>JSON` line."""
+        kind, _, payload = text.rstrip("\n").partition("\t")
+        if kind != "facts" or not payload.startswith("{"):
+            raise ValueError("not audit facts")
+        return [["facts", payload]]
 
 
 def audit_caches(items: list, use: bool):
