@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from ..linter.audit.editor import cross_year_findings
@@ -22,12 +23,15 @@ from ..linter.reading.files import ReadError, read_report
 
 MAX_FILES = 300  # report files looked at around one document
 HEAD_BYTES = 4096  # read of a file to see whether it names the agency
+RESCAN = 2.0  # seconds a folder listing is used again
 _SUFFIXES = (".txt", ".md", ".markdown")
 
 
 class History:
     def __init__(self) -> None:
         self._built: dict[str, tuple[tuple[int, int], object]] = {}  # path -> ((size, mtime), Document | None)
+        self._scans: dict[tuple, tuple[float, list]] = {}  # (folder, agency, document) -> (when, Documents)
+        self._answers: dict[str, tuple] = {}  # document path -> (what the answer depends on, findings)
         self._lock = threading.Lock()  # two lanes may ask at once
 
     def findings(self, doc, open_docs, config) -> list:
@@ -37,14 +41,35 @@ class History:
         candidates = [d for d in open_docs if d is not None and d is not doc and d.path != doc.path]
         if doc.path and os.path.isabs(doc.path):
             candidates += self._beside(doc)
+        # a keystroke in prose outside what the rules read (the paragraphs, the cells and their
+        # places) or in another report changes nothing: the last answer stands
+        key = (doc.path, doc.agency, doc.report_year, id(config), tuple(map(id, candidates)),
+               tuple((p.text, p.span) for p in doc.paragraphs),
+               tuple((k, rc, c.value, c.span) for k, t in doc.tables.items() if t for rc, c in t.cells.items()))
+        with self._lock:
+            hit = self._answers.get(doc.path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
         try:
-            return cross_year_findings(doc, candidates, config)
+            found = cross_year_findings(doc, candidates, config)
         except Exception:  # (a broken neighbour must not cost the document its own findings)
-            return []
+            found = []
+        with self._lock:
+            if len(self._answers) > 64:
+                self._answers.clear()
+            self._answers[doc.path] = (key, found)
+        return found
 
     def _beside(self, doc) -> list:
         key = normalise(doc.agency).key
         here = Path(doc.path).parent
+        # the folders are listed and the files looked at again only every RESCAN seconds:
+        # the server asks after every keystroke
+        now = time.monotonic()
+        with self._lock:
+            hit = self._scans.get((str(here), key, doc.path))
+        if hit is not None and now - hit[0] < RESCAN:
+            return hit[1]
         seen: list = []
         for path in _report_files(here):
             if str(path) == doc.path:
@@ -52,6 +77,10 @@ class History:
             built = self._document(path, key)
             if built is not None:
                 seen.append(built)
+        with self._lock:
+            if len(self._scans) > 64:
+                self._scans.clear()
+            self._scans[(str(here), key, doc.path)] = (now, seen)
         return seen
 
     def _document(self, path: Path, key: str):

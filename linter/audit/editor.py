@@ -38,6 +38,19 @@ def nearest_previous(doc, candidates):
     return best
 
 
+_PREVIOUS: dict[int, tuple] = {}  # id(Document) -> (the Document, its facts): last year's report
+# stays the same object while the author types in this year's (the server keeps it per file)
+
+
+def _facts_of(doc):
+    hit = _PREVIOUS.get(id(doc))
+    if hit is None or hit[0] is not doc:
+        if len(_PREVIOUS) > 64:
+            _PREVIOUS.clear()
+        hit = _PREVIOUS[id(doc)] = (doc, extract(doc, sketches=False))
+    return hit[1]
+
+
 def cross_year_findings(doc, candidates, config: Config | None = None) -> list[Diagnostic]:
     """The cross-year diagnostics of `doc` against the nearest earlier report of its agency
     among `candidates` (Documents); [] when there is none."""
@@ -46,7 +59,7 @@ def cross_year_findings(doc, candidates, config: Config | None = None) -> list[D
     prev = nearest_previous(doc, candidates)
     if prev is None:
         return []
-    cur_f, prev_f = extract(doc), extract(prev)
+    cur_f, prev_f = extract(doc, sketches=False), _facts_of(prev)
     ctx = Context()
     out: list[Diagnostic] = []
     for rule in selected(config or Config()):

@@ -106,8 +106,10 @@ def context(lines: list[str], line: int, end_line: int, column: int = 1) -> str:
     return text if len(text) <= CONTEXT_CHARS else text[:CONTEXT_CHARS] + "…"
 
 
-def extract(doc, diags: list[Diagnostic] | None = None, path: str | None = None) -> ReportFacts:
-    """The facts of a Document (and its per-report findings)."""
+def extract(doc, diags: list[Diagnostic] | None = None, path: str | None = None, sketches: bool = True) -> ReportFacts:
+    """The facts of a Document (and its per-report findings). `sketches=False` leaves out the
+    MinHash signatures, which only the cross-agency index and the two-formats match read
+    (the editor's cross-year findings do not: they are most of the cost)."""
     diags = list(diags or ())
     f = ReportFacts(path=path or doc.path)
     f.agency = doc.agency
@@ -137,6 +139,8 @@ def extract(doc, diags: list[Diagnostic] | None = None, path: str | None = None)
     lines = doc.source.lines
     f.findings = diags
     f.contexts = [context(lines, d.span.line, d.span.end_line, d.span.column) for d in diags]
+    if not sketches:
+        return f
     whole = []
     for k, p in enumerate(f.paragraphs):
         norm = sketch.normalise(p.text)
