@@ -5,11 +5,13 @@ The readers must give back every generated cell, and a clean report no finding."
 
 from __future__ import annotations
 
+import random
 import shutil
 
 import pytest
 
-from generator import documents, harness, report
+from generator import documents, harness, render, report
+from generator.values import result_rows
 from xxgk_lint.linter.checking.engine import Linter
 from xxgk_lint.linter.parsing.builder import build
 from xxgk_lint.linter.reading.documents import read_document
@@ -45,14 +47,12 @@ def test_documents_read_back_every_cell_and_no_finding(kind, tmp_path, linter):
 
 def test_merged_cells_follow_the_official_template():
     r = report.generate(1, year=2024)
-    grids = __import__("generator.render", fromlist=["grids"]).grids(r, __import__("random").Random(0))
+    grids = render.grids(r, random.Random(0))
     sp = documents.spans(grids[3])
     assert sp[(0, 0)] == (3, 3)  # （本列数据的勾稽关系…） over three rows and the label columns
     assert sp[(0, 3)] == (1, 7)  # 申请人情况
     assert sp[(1, 3)] == (2, 1) and sp[(1, 9)] == (2, 1)  # 自然人, 总计
     group = next(k for k, row in enumerate(grids[3]) if row[0].startswith(("三、", "三,")))
-    from generator.values import result_rows
-
     assert sp[(group, 0)][0] == len(result_rows("2021")) + 1  # 三、本年度办理结果 over the result rows and (七)
     four = documents.spans(grids[4])
     assert four[(0, 0)] == (2, 5) and four[(0, 5)] == (1, 10)
