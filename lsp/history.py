@@ -24,6 +24,7 @@ from ..linter.reading.files import ReadError, read_report
 MAX_FILES = 300  # report files looked at around one document
 HEAD_BYTES = 4096  # read of a file to see whether it names the agency
 RESCAN = 2.0  # seconds a folder listing is used again
+MAX_BYTES = 1 << 20  # a file beside a document larger than this is not read as last year's report
 _SUFFIXES = (".txt", ".md", ".markdown")
 
 
@@ -43,9 +44,10 @@ class History:
             candidates += self._beside(doc)
         # a keystroke in prose outside what the rules read (the paragraphs, the cells and their
         # places) or in another report changes nothing: the last answer stands
-        key = (doc.path, doc.agency, doc.report_year, id(config), tuple(map(id, candidates)),
-               tuple((p.text, p.span) for p in doc.paragraphs),
-               tuple((k, rc, c.value, c.span) for k, t in doc.tables.items() if t for rc, c in t.cells.items()))
+        # (kept as a hash: the texts themselves would keep a closed document's memory)
+        key = hash((doc.path, doc.agency, doc.report_year, id(config), tuple(map(id, candidates)),
+                    tuple((p.text, p.span) for p in doc.paragraphs),
+                    tuple((k, rc, c.value, c.span) for k, t in doc.tables.items() if t for rc, c in t.cells.items())))
         with self._lock:
             hit = self._answers.get(doc.path)
         if hit is not None and hit[0] == key:
@@ -59,6 +61,13 @@ class History:
                 self._answers.clear()
             self._answers[doc.path] = (key, found)
         return found
+
+    def forget(self, path: str | None) -> None:
+        """A document was closed: what was kept for it goes."""
+        with self._lock:
+            self._answers.pop(path, None)
+            for k in [k for k in self._scans if k[2] == path]:
+                del self._scans[k]
 
     def _beside(self, doc) -> list:
         key = normalise(doc.agency).key
@@ -94,6 +103,8 @@ class History:
         if hit is not None and hit[0] == stamp:
             return hit[1]
         doc = None
+        if st.st_size > MAX_BYTES:
+            return None  # not a report (the largest real ones are a few hundred KB)
         try:
             with open(path, "rb") as f:
                 head = f.read(HEAD_BYTES).decode("utf-8", "ignore")

@@ -1009,6 +1009,7 @@ def did_close(ls: XxgkServer, params: types.DidCloseTextDocumentParams) -> None:
     st = ls.states.pop(uri, None)
     if st is not None:
         ls.closed(st)
+    ls.history.forget(uri_to_path(uri) or uri)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
