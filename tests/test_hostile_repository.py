@@ -7,6 +7,7 @@ outside it, end within their caps, and exit 0, 1 or 2 only — never with a trac
 from __future__ import annotations
 
 import hashlib
+import time
 import os
 import subprocess
 import sys
@@ -124,3 +125,57 @@ def test_a_configuration_that_is_a_fifo_or_dev_zero_ends_at_once(tmp_path):
         assert code == 2 and config in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     os.mkfifo(tmp_path / "xxgk-lint.toml")  # found upward: not a regular file, not a configuration
     assert _run(["check", "r.txt"], tmp_path)[0] == 0
+
+
+def test_the_language_server_in_a_hostile_repository(hostile, tmp_path):
+    """The language server started in the clone, with the repository's own rule pack (a regex
+    that passes the static check but backtracks quadratically) and documents beside the FIFO
+    and the /dev/zero link: a document with a line of a million characters gets its rule
+    stopped at its deadline, one written meanwhile gets its diagnostics at once, every request
+    is answered, and nothing outside the repository changes."""
+    from .test_lsp_hostile import REPORT, RawClient
+
+    clone, outside = hostile
+    (clone / "quadratic").mkdir()
+    (clone / "quadratic" / "pack.toml").write_text(
+        '[[rule]]\nid = "XX102"\nname = "quadratic"\ncategory = "typography"\nseverity = "warning"\nkind = "pattern"\n'
+        'message = "可疑“{match}”"\ndescription = "慢。"\nparams = { regex = "数[^。]*X", scope = "lines" }\n',
+        encoding="utf-8",
+    )
+    (clone / "xxgk-lint.toml").write_text('rule-dirs = ["quadratic"]\n', encoding="utf-8")
+    before = _snapshot(outside)
+    published: dict[str, list] = {}
+
+    class Client(RawClient):
+        def _dispatch(self, msg, arrived):
+            if msg.get("method") == "textDocument/publishDiagnostics":
+                published.setdefault(msg["params"]["uri"], []).append(msg["params"]["diagnostics"])
+            super()._dispatch(msg, arrived)
+
+    os.environ["XXGK_LINT_RULE_SECONDS"] = "1"
+    try:
+        client = Client(clone)
+    finally:
+        del os.environ["XXGK_LINT_RULE_SECONDS"]
+    try:
+        client.initialize()
+        long_line = "数X\n" + "数" * 1_000_000 + "\n"
+        heavy, _ = client.open("reports/heavy.txt", REPORT + long_line)
+        time.sleep(0.3)  # (the heavy lint is under way)
+        light, sent = client.open("reports/light.txt", REPORT.replace("2024", "2023"))
+        arrived, _ = client.wait_published(light, timeout=30)
+        assert arrived - sent < 2.0, f"the light document waited {arrived - sent:.1f} s"
+        assert client.hover(light) is not None and client.alive()
+        client.wait_published(heavy, timeout=60)
+        found = published[heavy][-1]
+        stopped = [d for d in found if d.get("code") == "XX102" and "已停止" in d["message"]]
+        assert len(stopped) == 1, [d["message"][:40] for d in found if d.get("code") == "XX102"]
+        assert any(d.get("code") == "XX102" and "已停止" not in d["message"] for d in found)  # 数X, before the stop
+        for name in ("reports/pipe.txt", "reports/zero.txt"):  # documents the client has, named like the traps
+            uri, _ = client.open(name, REPORT)
+            client.wait_published(uri, timeout=30)
+        assert client.alive()
+        assert "Traceback" not in client.stderr_text()
+    finally:
+        client.shutdown()
+    assert _snapshot(outside) == before

@@ -15,7 +15,7 @@ from ..model.line import Line
 from ..model.document import Document
 from ..support.record import Record, factory, replace
 from ..support.resources import grammar_dir, rules_dir
-from .rules import Rule, RuleError, load_file
+from .rules import Rule, RuleError, from_pack, load_file
 from ..reading.source import Span
 
 
@@ -352,144 +352,33 @@ def _stopped_note(rule: Rule, doc: Document, seconds: float) -> Diagnostic:
     return _note(rule, doc, Span(1, 1, 1, 1), rule.severity, message)
 
 
-# A rule that comes from a rule pack (rule-dirs, or a built-in rule given other params) runs
-# on a document longer than this in a child process that is killed when its time is up: the
-# time budget inside the process stops a regex search only at the engine's own signal checks,
-# every 4096 starting positions, which over one line of a million characters is seconds late.
-ISOLATE_ABOVE = 100_000  # characters
-_BUILT_IN: dict[str, bool] = {}
-
-
-def _from_pack(rule: Rule) -> bool:
-    known = _BUILT_IN.get(rule.source)
-    if known is None:
-        try:
-            known = Path(rule.source).resolve().parent == rules_dir().resolve()
-        except (OSError, ValueError):
-            known = False
-        _BUILT_IN[rule.source] = known
-    return not known
-
-
-def _can_isolate() -> bool:
-    import os
-    import sys
-    import threading
-
-    # (a fork with other threads running may inherit a lock held for ever: not then)
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _cpu_seconds(pid: int) -> float:
-    """The CPU time (user and system) process `pid` has used so far (Linux /proc; 0 if unknown)."""
-    import os
-
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def _isolated(rule: Rule, doc: Document, seconds: float) -> tuple[list[Diagnostic], bool]:
-    """_bounded in a forked child, given `seconds` (and half a second more) of CPU time; the
-    findings come back pickled over a pipe. A child that does not answer in time is killed,
-    and the rule's one finding says it was stopped. A rule that raises raises here."""
-    import os
-    import pickle
-    import select
-    import signal
-    import time
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run the rule, send the result, leave without clean-up
-        try:
-            os.close(read_end)
-            try:
-                result = ("ok", _bounded(rule, doc, isolate=False))
-            except BaseException as exc:  # noqa: BLE001 - handed to the parent
-                import traceback
-
-                result = ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
-            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view) :]
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks: list[bytes] = []
-    # The child is given `seconds` of CPU time and half a second more, as the budget in the
-    # process counts (a loaded machine does not stop a rule early), read from /proc; and ten
-    # times that of wall-clock time at most.
-    limit = seconds + 0.5
-    deadline = time.monotonic() + 10 * limit
-    finished = False
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or _cpu_seconds(pid) > limit:
-                break
-            ready, _, _ = select.select([read_end], [], [], min(left, 0.1))
-            if not ready:
-                continue
-            piece = os.read(read_end, 1 << 20)
-            if not piece:
-                finished = True
-                break
-            chunks.append(piece)
-    finally:
-        os.close(read_end)
-        if not finished:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
-    if not finished:
-        return [_stopped_note(rule, doc, seconds)], False
-    try:
-        result = pickle.loads(b"".join(chunks))
-    except Exception:  # noqa: BLE001 - the child died before it answered
-        raise RuntimeError("规则在子进程中运行时意外退出") from None
-    if result[0] == "error":
-        raise RuntimeError(f"{result[1]}\n（子进程中）{result[2]}")
-    return result[1]
-
-
-# A document up to this long runs its rules without a time budget (arming the timer costs
-# a few microseconds a rule, a third of a small report's lint): on it the slowest regex a rule
-# pack may bring (one unbounded repeat, quadratic: the others are refused when it loads) takes
-# at most about half a second (20,000 characters, measured; 50,000: 14 s).
+# A document up to this long runs the built-in rules without a CPU-time budget (arming the
+# timer costs a few microseconds a rule, a third of a small report's lint): their regexes are
+# ours, and their slowest takes milliseconds on it. (A rule pack's rules always have a
+# deadline: it costs a clock reading per search.)
 BUDGET_ABOVE = 20_000  # characters
 
 
-def _bounded(rule: Rule, doc: Document, isolate: bool = True) -> tuple[list[Diagnostic], bool]:
+def _bounded(rule: Rule, doc: Document) -> tuple[list[Diagnostic], bool]:
     """(the findings of `rule` on `doc`, whether the rule ran to its end or to MAX_FINDINGS).
 
     Bounded in work and memory: after MAX_FINDINGS findings the rule is stopped, and one
     note says there are more (`（` three hundred thousand times: a thousand findings, not
-    three hundred thousand). Bounded in time, on a document over BUDGET_ABOVE characters: a
-    rule that uses up its budget (see support/regexes.time_budget; a regex of a rule pack
-    searching a very long line) is stopped where it is, keeps what it found, and one finding
-    says it was stopped (a rule pack's rule on a long document: in a child process, see
-    ISOLATE_ABOVE)."""
+    three hundred thousand). Bounded in time (support/budget.py): a rule pack's rule always,
+    its regexes searching under the rule's deadline in any thread; every rule on a document
+    over BUDGET_ABOVE characters, by a CPU-time budget (main thread only). A rule that uses
+    up its budget is stopped where it is, keeps what it found, and one finding says so."""
     found: list[Diagnostic] = []
-    if len(doc.text) <= BUDGET_ABOVE:
+    pack = from_pack(rule)
+    long = len(doc.text) > BUDGET_ABOVE
+    if not (pack or long):
         _collect(rule, doc, found)
         return found, True
-    from ..support.regexes import BudgetExceeded, rule_seconds, time_budget
+    from ..support.budget import BudgetExceeded, rule_deadline, rule_seconds, time_budget
 
     seconds = rule_seconds()
-    if isolate and seconds > 0 and len(doc.text) > ISOLATE_ABOVE and _from_pack(rule) and _can_isolate():
-        return _isolated(rule, doc, seconds)
     try:
-        with time_budget(seconds):
+        with rule_deadline(seconds if pack else 0), time_budget(seconds if long else 0):
             _collect(rule, doc, found)
     except BudgetExceeded:
         found.append(_stopped_note(rule, doc, seconds))

@@ -65,6 +65,25 @@ class Rule(Record):
             return self.message
 
 
+_BUILT_IN: dict[str, bool] = {}  # a rule's source → whether it is one of the built-in rule files
+
+
+def from_pack(rule: Rule) -> bool:
+    """Whether `rule` comes from a rule pack (rule-dirs, or a built-in rule given other
+    params: its source is then the config): its regexes are somebody else's, and run under
+    the rule's deadline (support/budget.py)."""
+    known = _BUILT_IN.get(rule.source)
+    if known is None:
+        from ..support.resources import rules_dir
+
+        try:
+            known = Path(rule.source).resolve().parent == rules_dir().resolve()
+        except (OSError, ValueError):
+            known = False
+        _BUILT_IN[rule.source] = known
+    return not known
+
+
 def _placeholders(text: str) -> frozenset:
     try:
         return frozenset(f for _, f, _, _ in Formatter().parse(text) if f)

@@ -1,13 +1,12 @@
 """Keeps user rule packs from hanging the linter (catastrophic patterns refused) and finds the literal every match holds, so texts without it are skipped; costs a parse of each rule regex at load.
 
 Checking the regular expressions that rule files bring (they come from users too, and from
-repositories someone else made). Python's re has no time limit, so patterns that can
-backtrack without bound are refused statically when the rule loads: repeats nested in
-repeats (exponential: `(a+)+`) and unbounded repeats in a row that can match the same text
-(polynomial: `.*.*`, `[^。]*[^。]*`). A single unbounded repeat stays allowed; over one
-very long line it is still quadratic (`[^。]*[QZ]` over a 1 MB line: hours), so on a long
-document every rule runs under a time budget (`time_budget`, used by checking/engine.py)
-that stops it in the middle of a regex search."""
+repositories someone else made). Patterns that can backtrack without bound are refused
+statically when the rule loads: repeats nested in repeats (exponential: `(a+)+`) and
+unbounded repeats in a row that can match the same text (polynomial: `.*.*`,
+`[^。]*[^。]*`). A single unbounded repeat stays allowed; over one very long line it is
+still quadratic, so a rule pack's patterns are compiled with the `regex` module, whose
+searches keep to the rule's deadline in any thread (support/budget.py)."""
 
 from __future__ import annotations
 
@@ -357,9 +356,11 @@ def required_literal(rx: re.Pattern) -> str:
     return best
 
 
-def compile_checked(pattern: str) -> re.Pattern:
-    """Compile a rule's regex, refusing invalid ones and ones that can backtrack exponentially
-    (Python's re has no time limit, so a bad pattern must never reach a report)."""
+def compile_checked(pattern: str, untrusted: bool = False):
+    """Compile a rule's regex, refusing invalid ones and ones that can backtrack without bound.
+    `untrusted` (a rule pack's, not the built-in rules'): compiled by the `regex` module into a
+    BudgetedPattern, whose searches the running rule's deadline stops (Python's re has no
+    time limit)."""
     try:
         compiled = re.compile(pattern)
         bad = catastrophic(pattern)
@@ -375,98 +376,21 @@ def compile_checked(pattern: str) -> re.Pattern:
             "正则表达式含前后相接、能匹配相同字符的无界重复（如 .*.* 或 [^。]*[^。]*），"
             "回溯次数随文本长度成倍增长，已拒绝（可改用有上限的重复，如 [^。]{0,50}）"
         )
-    return compiled
+    return _budgeted(compiled.pattern, compiled.flags) if untrusted else compiled
 
 
-# -- a time budget that stops a rule inside a regex search -------------------------------------
-#
-# Python's regex engine checks for signals every few thousand steps (a search can be stopped
-# with Ctrl-C), so a CPU-time interval timer (ITIMER_VIRTUAL: the time the process itself
-# computes, not the time a loaded machine keeps it waiting) whose handler raises stops a
-# search that would run for hours, where it is. Only in the main thread (where Python runs
-# signal handlers), where setitimer exists (not Windows), and only when nobody else uses the
-# signal or the timer: elsewhere the budget is not enforced. The handler stays installed once
-# installed and does nothing outside a budget, so a signal that arrives just after a budget
-# ends is harmless.
-
-RULE_SECONDS_ENV = "XXGK_LINT_RULE_SECONDS"  # the budget of one rule on one document, in seconds
-DEFAULT_RULE_SECONDS = 3.0  # (the built-in rules take at most 0.5 s on a 20 MB report)
+def with_flags(rx, flags: int):
+    """`rx` compiled again with `flags` added, by the same engine (a rule pack's pattern stays
+    a BudgetedPattern)."""
+    if isinstance(rx, re.Pattern):
+        return re.compile(rx.pattern, rx.flags | flags) if flags else rx
+    return _budgeted(rx.pattern, rx.flags | flags)
 
 
-class BudgetExceeded(BaseException):
-    """Raised inside a rule whose time budget ran out (a BaseException, so that no `except
-    Exception` in a rule swallows it)."""
+def _budgeted(pattern: str, flags: int):
+    import regex  # (only for rule packs: the start-up of a run without them never pays it)
 
+    from .budget import BudgetedPattern
 
-class _Alarm:
-    active = False
-    installed = False
-    main = None  # the main thread's id
-
-
-def rule_seconds() -> float:
-    """The budget: XXGK_LINT_RULE_SECONDS when set to a number (0 or less: none)."""
-    value = os.environ.get(RULE_SECONDS_ENV)
-    if not value:
-        return DEFAULT_RULE_SECONDS
-    try:
-        return float(value)
-    except ValueError:
-        return DEFAULT_RULE_SECONDS
-
-
-def _on_alarm(signum, frame) -> None:
-    if _Alarm.active:
-        _Alarm.active = False
-        raise BudgetExceeded
-
-
-def _usable() -> bool:
-    """Whether the timer can be armed here. The handler is checked when it is installed
-    (signal.getsignal costs microseconds); later only that nobody else armed the timer."""
-    global _signal, _get_ident
-    if _Alarm.installed:
-        return _get_ident() == _Alarm.main and _signal.getitimer(_signal.ITIMER_VIRTUAL) == (0.0, 0.0)
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        return False
-    if signal.getsignal(signal.SIGVTALRM) != signal.SIG_DFL or signal.getitimer(signal.ITIMER_VIRTUAL) != (0.0, 0.0):
-        return False  # someone else's
-    try:
-        signal.signal(signal.SIGVTALRM, _on_alarm)
-    except (ValueError, OSError):
-        return False
-    _signal, _get_ident = signal, threading.get_ident
-    _Alarm.main = threading.main_thread().ident
-    _Alarm.installed = True
-    return True
-
-
-_signal = _get_ident = None  # (the modules' parts used on every budget, once installed)
-
-
-class time_budget:
-    """`with time_budget(seconds) as enforced:` raises BudgetExceeded in the block once it has
-    used `seconds` of CPU time (`enforced` is False where that cannot be done: see above).
-    Not nested: an inner budget inside an active one does nothing."""
-
-    __slots__ = ("seconds", "armed")
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.armed = False
-
-    def __enter__(self) -> bool:
-        if self.seconds > 0 and not _Alarm.active and _usable():
-            _Alarm.active = True
-            self.armed = True
-            _signal.setitimer(_signal.ITIMER_VIRTUAL, self.seconds)
-        return self.armed
-
-    def __exit__(self, *exc) -> None:
-        if self.armed:
-            _Alarm.active = False
-            _signal.setitimer(_signal.ITIMER_VIRTUAL, 0)
-            self.armed = False
+    # version 0: the `re` module's syntax and behaviour; re's flags have regex's values
+    return BudgetedPattern(regex.compile(pattern, (flags & ~regex.VERSION1) | regex.VERSION0))

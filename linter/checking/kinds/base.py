@@ -76,9 +76,10 @@ class Checker:
     def regex(self, key: str, pattern: str):
         """A rule parameter's regex, compiled and checked (RuleError naming the key if bad)."""
         from ...support.regexes import RegexError, compile_checked
+        from ..rules import from_pack
 
         try:
-            return compile_checked(pattern)
+            return compile_checked(pattern, untrusted=from_pack(self.rule))
         except RegexError as exc:
             raise self.error(key, str(exc)) from None
 

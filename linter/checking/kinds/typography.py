@@ -222,7 +222,7 @@ class PatternCheck(Checker):
             raise self.error("majority_regex", "when = \"majority\" 时必须给出 majority_regex")
         if self.p["replace"] is not None:
             try:
-                self.rx.sub(self.p["replace"], "")
+                re.compile(self.p["regex"]).sub(self.p["replace"], "")  # (re checks a template at once; regex only at a match)
             except (re.error, IndexError) as exc:
                 raise self.error("replace", f"替换模板无效：{exc}") from None
 
@@ -244,9 +244,11 @@ class PatternCheck(Checker):
         text's ends), or None when that would not be exact: a pattern that looks at what is
         around a text's ends (negative lookarounds, \\B, \\A, \\Z) is searched text by text."""
         if not hasattr(self, "_whole"):
+            from ...support.regexes import with_flags
+
             pattern = self.rx.pattern
             exact = not any(t in pattern for t in ("(?!", "(?<!", "\\B", "\\A", "\\Z"))
-            self._whole = re.compile(pattern, self.rx.flags | re.MULTILINE) if exact else None
+            self._whole = with_flags(self.rx, re.MULTILINE) if exact else None
         return self._whole
 
     def _absent(self, joined: str) -> bool:
