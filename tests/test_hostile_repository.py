@@ -179,3 +179,21 @@ def test_the_language_server_in_a_hostile_repository(hostile, tmp_path):
     finally:
         client.shutdown()
     assert _snapshot(outside) == before
+
+
+def test_a_gitignore_that_links_out_of_the_tree_is_not_read(tmp_path):
+    """`.gitignore` as a link to a file outside (as git since 2.32, which refuses to follow
+    it): its patterns are not used, so what it would hide is checked; a real one is used."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "theirs").write_text("*.txt\n", encoding="utf-8")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "r.txt").write_bytes((EXAMPLES / "defects.txt").read_bytes())
+    os.symlink("../outside/theirs", tree / ".gitignore")
+    code, out, err = _run(["check", "--format", "json", "."], tree)
+    assert code == 1 and 'r.txt"' in out, (code, err)
+    (tree / ".gitignore").unlink()
+    (tree / ".gitignore").write_text("*.txt\n", encoding="utf-8")
+    code, out, err = _run(["check", "--format", "json", "."], tree)
+    assert 'r.txt"' not in out, (code, out[:300])

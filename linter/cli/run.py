@@ -67,11 +67,15 @@ class FileResult(Record):
 
 def _gitignore(folder: str) -> list[str] | None:
     """The lines of `folder`/.gitignore, if there is one (a regular file of at most 1 MB:
-    a pipe or a device under that name is not read)."""
+    a pipe or a device under that name is not read). A symbolic link is not followed, as git
+    (2.32 and later) does not: it may point out of the tree, at a file of somebody else's."""
     from ..reading.files import ReadError, read_bytes
 
+    name = os.path.join(folder, ".gitignore")
+    if os.path.islink(name):
+        return None
     try:
-        return read_bytes(os.path.join(folder, ".gitignore"), 1024 * 1024).decode("utf-8", "replace").splitlines()
+        return read_bytes(name, 1024 * 1024).decode("utf-8", "replace").splitlines()
     except ReadError:
         return None
 
