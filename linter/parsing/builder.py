@@ -192,10 +192,10 @@ def _sections(doc: Document) -> None:
         if not m:
             continue
         ordinal, title = m.group(1) or m.group(2), m.group(3).strip()
-        value = cn_number(ordinal)
-        number, score = section_score(title)
         if _looks_like_row(line.text, title):
             continue  # "一、本年新收政府信息公开申请数量 95 0 0 …": a row of table 三, wherever it is
+        value = cn_number(ordinal)
+        number, score = section_score(title)
         if current == 3 and number != 4:
             # Inside table 三: 一、本年新收… 二、上年结转… 三、本年度办理结果 四、结转下年度… are rows.
             if _application_head_score(title) >= max(0.8, score):

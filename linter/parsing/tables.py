@@ -651,7 +651,8 @@ def _fill(
 
 def _label_state(m: RowMatch, raw: RawRow, cores: list[list[str]], j: int, furniture: list[str]) -> None:
     """Compare the row's own label with the official one (see RowMatch.label_state)."""
-    if raw.own is not None and max(labels.similarity(labels.core(raw.own.text), c) for c in cores[j]) < LABEL_MIN:
+    own_core = labels.core(raw.own.text) if raw.own is not None else ""
+    if raw.own is not None and own_core not in cores[j] and max(labels.similarity(own_core, c) for c in cores[j]) < LABEL_MIN:
         # a short piece ("（二）部分") may be a header, or the first line of a wrapped cell: it
         # is the row's label when joined with the rest of its cell it is
         if _is_furniture(raw.own.text, furniture) and _best_likeness(_label_candidates(raw), cores[j]) < LABEL_MIN:
