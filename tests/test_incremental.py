@@ -136,3 +136,39 @@ def test_a_lint_told_to_stop_stops_between_rules_and_leaves_the_memo_sound():
         assert len(calls) == stop_at + 1
         for t in (edited, text):
             assert linter.lint(build(t, str(path))) == Linter().lint(build(t, str(path)))
+
+
+def test_duplicate_matches_kept_between_edits_equal_a_fresh_comparison():
+    """The duplicate rules keep each paragraph's best earlier match from the last run on a
+    path and compare again only with the paragraph that changed: after every edit of a long
+    random sequence (edits that make, break and move near-duplicates, ties included) the
+    result is the one a fresh comparison of all pairs gives."""
+    from xxgk_lint.linter.checking.kinds.duplicate import DuplicateCheck
+
+    linter = Linter()
+    rule = next(r for r in linter.rules if r.kind == "duplicate" and r.checker.p["check"] == "paragraphs")
+    kept = rule.checker
+    rng = random.Random(501)
+    stock = ["我局坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央国务院关于政务公开工作的决策部署",
+             "本年度共收到政府信息公开申请十二件，均在法定期限内予以答复，未发生因信息公开引发的行政复议和诉讼",
+             "进一步加强政府信息公开平台建设，及时更新栏目内容，确保信息发布的准确性和时效性，方便群众查阅"]
+    texts = [rng.choice(stock) + str(k) for k in range(12)]
+    for step in range(400):
+        i = rng.randrange(len(texts))
+        roll = rng.random()
+        if roll < 0.3:
+            texts[i] = texts[rng.randrange(len(texts))]  # a paste: an exact duplicate
+        elif roll < 0.6:
+            t = texts[i]
+            at = rng.randrange(len(t))
+            texts[i] = t[:at] + rng.choice("的了和与及在") + t[at + 1 :]  # a near-duplicate
+        elif roll < 0.9:
+            texts[i] = rng.choice(stock)[rng.randrange(5):] + str(step)
+        elif roll < 0.95 and len(texts) > 3:
+            del texts[i]  # a paragraph count change: compared afresh
+        else:
+            texts.insert(i, rng.choice(stock))
+        got = kept._best_earlier(list(texts), 90.0, "r.txt")
+        fresh = DuplicateCheck.__new__(DuplicateCheck)
+        want = DuplicateCheck._best_earlier(fresh, list(texts), 90.0, "r.txt")
+        assert got == want, (step, texts)

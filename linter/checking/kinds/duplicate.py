@@ -197,7 +197,7 @@ class DuplicateCheck(Checker):
         if len(items) < 2:
             return []
         if len(items) <= _DIRECT:
-            return self._pairs_direct(items, threshold)
+            return self._pairs_direct(items, threshold, doc.path)
         out: list[tuple[Paragraph, Paragraph, float]] = []
         exact: dict[str, int] = {}
         buckets: dict[int, list[int]] = {}
@@ -231,27 +231,67 @@ class DuplicateCheck(Checker):
                 buckets.setdefault(h, []).append(i)
         return out
 
-    @staticmethod
-    def _pairs_direct(items: list[tuple[Paragraph, str]], threshold: float) -> list[tuple[Paragraph, Paragraph, float]]:
+    def _pairs_direct(self, items: list[tuple[Paragraph, str]], threshold: float, path: str) -> list[tuple[Paragraph, Paragraph, float]]:
         """A report of a few dozen paragraphs: every earlier paragraph whose length allows it
-        is compared (the most similar one, the first of equals, is the original)."""
+        is compared (the most similar one, the first of equals, is the original).
+
+        In the editor the same document comes back on every keystroke with one paragraph
+        changed: each paragraph's best earlier match is kept from the last run on that path,
+        and only the comparisons with the changed paragraph are made again (a 15 KB draft:
+        22 comparisons instead of 250)."""
+        texts = [n for _, n in items]
+        best = self._best_earlier(texts, threshold, path)
+        return [(items[i][0], items[k][0], score) for i, (score, k) in enumerate(best) if k >= 0]
+
+    def _best_earlier(self, texts: list[str], threshold: float, path: str) -> list[tuple[float, int]]:
+        """(score, index) of each text's best earlier match at or above `threshold` ((0, -1):
+        none), the first of equals."""
         from rapidfuzz import fuzz
 
-        out: list[tuple[Paragraph, Paragraph, float]] = []
-        texts = [n for _, n in items]
         lengths = [len(n) for n in texts]
-        for i in range(1, len(items)):
+        memo = self.__dict__.setdefault("_last_direct", {})
+        last = memo.get(path)
+        changed = None
+        if last is not None and len(last[0]) == len(texts) and last[1] == threshold:
+            diff = [i for i, (a, b) in enumerate(zip(last[0], texts)) if a != b]
+            changed = diff[0] if len(diff) == 1 else (None if diff else -1)
+        if changed == -1:
+            return last[2]
+        if changed is None:
+            out = [(0.0, -1)]
+            for i in range(1, len(texts)):
+                out.append(self._best_of(fuzz, texts, lengths, i, range(i), threshold))
+        else:
+            i = changed
+            out = list(last[2])
+            out[i] = self._best_of(fuzz, texts, lengths, i, range(i), threshold) if i else (0.0, -1)
             n, a = texts[i], lengths[i]
-            best, best_k = 0.0, -1
-            for k in range(i):
-                if not _may_reach(a, lengths[k], threshold):
+            for j in range(i + 1, len(texts)):
+                score, k = out[j]
+                if k == i:  # its best match was the paragraph that changed: compare it anew
+                    out[j] = self._best_of(fuzz, texts, lengths, j, range(j), threshold)
                     continue
-                score = fuzz.ratio(n, texts[k], score_cutoff=threshold)
-                if score > best:
-                    best, best_k = score, k
-            if best_k >= 0:
-                out.append((items[i][0], items[best_k][0], best))
+                if not _may_reach(a, lengths[j], threshold):
+                    continue
+                s = fuzz.ratio(texts[j], n, score_cutoff=threshold)
+                if s > score or (s and s == score and i < k):  # (the first of equals wins)
+                    out[j] = (s, i)
+        if len(memo) >= 32:  # documents open in one session
+            memo.clear()
+        memo[path] = (texts, threshold, out)
         return out
+
+    @staticmethod
+    def _best_of(fuzz, texts: list[str], lengths: list[int], i: int, earlier, threshold: float) -> tuple[float, int]:
+        n, a = texts[i], lengths[i]
+        best, best_k = 0.0, -1
+        for k in earlier:
+            if not _may_reach(a, lengths[k], threshold):
+                continue
+            score = fuzz.ratio(n, texts[k], score_cutoff=threshold)
+            if score > best:
+                best, best_k = score, k
+        return best, best_k
 
 
 def _may_reach(a: int, b: int, threshold: float) -> bool:
