@@ -9,5 +9,8 @@ Each module's first docstring line says what it buys and what it costs:
 - pathmatch: gitignore-style path patterns (pathspec), compiled once;
 - gcpause: the cyclic collector paused during a build and lint (linear time on big inputs);
 - toml, resources, errors, regexes: lazy TOML reading, the data folders, the user-caused
-  errors (exit 2), the safety check of rule packs' regexes.
+  errors (exit 2), the safety check of rule packs' regexes;
+- regex_syntax: our own parser of `re` syntax, for that check (no private `re` internals);
+- budget: time budgets that stop a rule (deadlines for rule packs' regexes in any thread, a
+  CPU timer in the main thread).
 """

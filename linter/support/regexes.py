@@ -6,22 +6,23 @@ statically when the rule loads: repeats nested in repeats (exponential: `(a+)+`)
 unbounded repeats in a row that can match the same text (polynomial: `.*.*`,
 `[^。]*[^。]*`). A single unbounded repeat stays allowed; over one very long line it is
 still quadratic, so a rule pack's patterns are compiled with the `regex` module, whose
-searches keep to the rule's deadline in any thread (support/budget.py)."""
+searches keep to the rule's deadline in any thread (support/budget.py). The patterns are
+read by our own parser (support/regex_syntax.py), not by re's private one."""
 
 from __future__ import annotations
 
 import os
 import re
 
-try:  # Python 3.11+: the regex parser moved (sre_parse is deprecated)
-    from re import _constants as sre_constants, _parser as sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+from . import regex_syntax as rs
 
 
 class RegexError(ValueError):
     pass
+
+
+def _parse(pattern: str, flags: int = 0) -> rs.Regex:
+    return rs.parse(pattern, flags)  # (our own parser: re's is private and changes between versions)
 
 
 def catastrophic(pattern: str) -> bool:
@@ -30,22 +31,25 @@ def catastrophic(pattern: str) -> bool:
 
     def first_chars(items) -> set | None:
         """Characters a sub-pattern can start with (None: any, or unknown)."""
-        for op, av in items:
-            if op == sre_constants.LITERAL:
-                return {av}
-            if op == sre_constants.IN:
+        for x in items:
+            t = type(x)
+            if t is rs.Literal:
+                return {ord(x.char)}
+            if t is rs.CharClass:
+                if x.negated:
+                    return None
                 out = set()
-                for o, a in av:
-                    if o == sre_constants.LITERAL:
-                        out.add(a)
-                    elif o == sre_constants.RANGE and a[1] - a[0] < 512:
-                        out.update(range(a[0], a[1] + 1))
+                for y in x.items:
+                    if type(y) is rs.Literal:
+                        out.add(ord(y.char))
+                    elif type(y) is rs.Range and ord(y.hi) - ord(y.lo) < 512:
+                        out.update(range(ord(y.lo), ord(y.hi) + 1))
                     else:
                         return None
                 return out
-            if op == sre_constants.SUBPATTERN:
-                return first_chars(av[-1])
-            if op in (sre_constants.AT,):
+            if t is rs.Group:
+                return first_chars(rs.items(x.body))
+            if t is rs.Anchor:
                 continue
             return None
         return None
@@ -53,36 +57,38 @@ def catastrophic(pattern: str) -> bool:
     def overlapping(branches) -> bool:
         seen: set = set()
         for alt in branches:
-            f = first_chars(alt)
+            f = first_chars(rs.items(alt))
             if f is None or f & seen:
                 return True
             seen |= f
         return False
 
     def walk(items, inside_repeat: bool) -> bool:
-        for op, av in items:
-            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-                lo, hi, sub = av
-                repeats = hi == sre_constants.MAXREPEAT or hi > 1
+        for x in items:
+            t = type(x)
+            if t is rs.Repeat:
+                if x.mode == rs.POSSESSIVE:
+                    continue  # (gives nothing back: not looked into)
+                repeats = x.max is None or x.max > 1
                 if inside_repeat and repeats:
                     return True  # a repeat inside a repeat, bounded or not: (a{1,50}){1,50}
-                if walk(sub, inside_repeat or repeats):
+                if walk(rs.items(x.body), inside_repeat or repeats):
                     return True
-            elif op == sre_constants.SUBPATTERN:
-                if walk(av[-1], inside_repeat):
+            elif t is rs.Group:
+                if walk(rs.items(x.body), inside_repeat):
                     return True
-            elif op == sre_constants.BRANCH:
-                if inside_repeat and overlapping(av[1]):
+            elif t is rs.Alternation:
+                if inside_repeat and overlapping(x.branches):
                     return True  # (a|a)+: alternatives that can match the same text, repeated
-                for alt in av[1]:
-                    if walk(alt, inside_repeat):
+                for alt in x.branches:
+                    if walk(rs.items(alt), inside_repeat):
                         return True
-            elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-                if walk(av[1], inside_repeat):
+            elif t is rs.Lookaround:
+                if walk(rs.items(x.body), inside_repeat):
                     return True
         return False
 
-    return walk(sre_parse.parse(pattern), False)
+    return walk(rs.items(_parse(pattern).body), False)
 
 
 # -- adjacent unbounded repeats (polynomial backtracking) --------------------------------------
@@ -96,18 +102,18 @@ def catastrophic(pattern: str) -> bool:
 # both), so the check follows the "open" repeats through a sequence: each repeat still able
 # to take characters where the next item starts, with the characters they could share.
 
-_MAXREPEAT = sre_constants.MAXREPEAT
 _CI = re.IGNORECASE
 _ASCII_FLAG = re.ASCII
 _DOTALL = re.DOTALL
 _ANY_CHAR = 0x10FFFF
 # representatives of the character categories (\d \s \w and their complements)
 _SAMPLES = tuple(map(ord, "0 9٠０\t\n\r \u3000\x1caZz_é中。，!-~\x00\ue000")) + (_ANY_CHAR,)
+_NOTHING = (False, ())  # the "in" value of a set of no character
 
 
 class _Chars:
     """A set of characters, as the parser gives it: ("lit", c) ("not", c) ("any", dotall)
-    ("in", items) ("union", [sets]), with flags (case-insensitive, ASCII)."""
+    ("in", (negated, class items)) ("union", [sets]), with flags (case-insensitive, ASCII)."""
 
     __slots__ = ("kind", "value", "icase", "ascii")
 
@@ -123,11 +129,13 @@ class _Chars:
         elif k == "any":
             out.update((9, 10, 11))
         elif k == "in":
-            for op, av in v:
-                if op == sre_constants.LITERAL:
-                    out.update((av - 1, av, av + 1))
-                elif op == sre_constants.RANGE:
-                    out.update((av[0] - 1, av[0], av[1], av[1] + 1))
+            for y in v[1]:
+                if type(y) is rs.Literal:
+                    c = ord(y.char)
+                    out.update((c - 1, c, c + 1))
+                elif type(y) is rs.Range:
+                    lo, hi = ord(y.lo), ord(y.hi)
+                    out.update((lo - 1, lo, hi, hi + 1))
         elif k == "union":
             for x in v:
                 out |= x.points()
@@ -152,37 +160,33 @@ class _Chars:
             return v or c != 10
         if k == "union":
             return any(x.has(c) for x in v)
-        negate = False
+        negate, members = v
         hit = False
-        for op, av in v:
-            if op == sre_constants.NEGATE:
-                negate = True
-            elif op == sre_constants.LITERAL:
-                hit = hit or c == av
-            elif op == sre_constants.RANGE:
-                hit = hit or av[0] <= c <= av[1]
-            elif op == sre_constants.CATEGORY:
-                hit = hit or _in_category(av, c, self.ascii)
+        for y in members:
+            t = type(y)
+            if t is rs.Literal:
+                hit = hit or c == ord(y.char)
+            elif t is rs.Range:
+                hit = hit or ord(y.lo) <= c <= ord(y.hi)
+            elif t is rs.Category:
+                hit = hit or _in_category(y.kind, c, self.ascii)
         return hit != negate
 
 
-def _in_category(cat, c: int, ascii_: bool) -> bool:
-    """Whether character `c` is in a class category (\\d \\s \\w, their complements)."""
+def _in_category(kind: str, c: int, ascii_: bool) -> bool:
+    """Whether character `c` is in a class category (\\d \\s \\w, their complements: "d" "D" …)."""
     ch = chr(c)
-    name = str(cat)
+    negated = kind.isupper()
     if ascii_ and c > 127:  # (?a): only ASCII characters are digits, spaces or word characters
-        return "NOT" in name
-    if "DIGIT" in name:
+        return negated
+    k = kind.lower()
+    if k == "d":
         v = ch.isdecimal()
-    elif "SPACE" in name:
+    elif k == "s":
         v = ch.isspace()
-    elif "WORD" in name:
+    else:
         v = ch.isalnum() or ch == "_"
-    elif "LINEBREAK" in name:
-        v = ch == "\n"
-    else:  # pragma: no cover - a category the parser does not produce
-        v = True
-    return not v if "NOT" in name else v
+    return not v if negated else v
 
 
 def _share(sets) -> bool:
@@ -224,18 +228,19 @@ class _Polynomial(Exception):
 def adjacent_repeats(pattern: str) -> bool:
     """True for a pattern with two unbounded repeats in a row that can match the same text
     (see above): it backtracks polynomially, and such patterns are refused when a rule loads."""
-    parsed = sre_parse.parse(pattern)
-    flags = parsed.state.flags
+    parsed = _parse(pattern)
+    flags = parsed.flags
 
-    def chars_of(op, av, icase: bool, asc: bool) -> _Chars | None:
-        if op == sre_constants.LITERAL:
-            return _Chars("lit", av, icase, asc)
-        if op == sre_constants.NOT_LITERAL:
-            return _Chars("not", av, icase, asc)
-        if op == sre_constants.ANY:
+    def chars_of(x, icase: bool, asc: bool) -> _Chars | None:
+        t = type(x)
+        if t is rs.Literal:
+            return _Chars("lit", ord(x.char), icase, asc)
+        if t is rs.NotLiteral:
+            return _Chars("not", ord(x.char), icase, asc)
+        if t is rs.Any:  # (the pattern's DOTALL, not a group's: as before)
             return _Chars("any", bool(flags & _DOTALL), icase, asc)
-        if op == sre_constants.IN:
-            return _Chars("in", av, icase, asc)
+        if t is rs.CharClass:
+            return _Chars("in", (x.negated, x.items), icase, asc)
         return None
 
     def union(parts):
@@ -249,8 +254,8 @@ def adjacent_repeats(pattern: str) -> bool:
         before: tuple | None = ()  # the sets of the items consumed so far (None: a barrier)
         nullable = True
         chars = []
-        for op, av in items:
-            it = item(op, av, icase, asc)
+        for x in items:
+            it = item(x, icase, asc)
             for h in it.heads:
                 for t in open_:
                     if _overlap(h, t):
@@ -268,91 +273,90 @@ def adjacent_repeats(pattern: str) -> bool:
             chars.append(it.chars)
             if len(open_) > 64:  # (a hostile pattern of thousands of repeats: bounded work)
                 open_ = open_[-64:]
-        return _Seq(nullable, heads, open_, union(chars) if chars else _Chars("in", []))
+        return _Seq(nullable, heads, open_, union(chars) if chars else _Chars("in", _NOTHING))
 
-    def item(op, av, icase: bool, asc: bool) -> _Seq:
-        c = chars_of(op, av, icase, asc)
+    def alternatives(alts, icase: bool, asc: bool) -> _Seq:
+        return _Seq(
+            any(a.nullable for a in alts),
+            [h for a in alts for h in a.heads],
+            [t for a in alts for t in a.tails],
+            union([a.chars for a in alts]),
+        )
+
+    def item(x, icase: bool, asc: bool) -> _Seq:
+        c = chars_of(x, icase, asc)
         if c is not None:
             return _Seq(False, [], [], c)
-        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) or op in _POSSESSIVE:
-            lo, hi, sub = av
-            body = seq(sub, icase, asc)
-            nullable = lo == 0 or body.nullable
-            if hi == _MAXREPEAT and body.chars is not None:
+        t = type(x)
+        if t is rs.Repeat:
+            possessive = x.mode == rs.POSSESSIVE  # a possessive repeat gives nothing back
+            body = seq(rs.items(x.body), icase, asc)
+            nullable = x.min == 0 or body.nullable
+            if x.max is None and body.chars is not None:
                 own = [((body.chars,), ())]
-                tails = [] if op in _POSSESSIVE else own  # a possessive repeat gives nothing back
-                return _Seq(nullable, own, tails, body.chars)
-            return _Seq(nullable, body.heads, [] if op in _POSSESSIVE else body.tails, body.chars)
-        if op == sre_constants.SUBPATTERN:
-            _, add, remove, sub = av
+                return _Seq(nullable, own, [] if possessive else own, body.chars)
+            return _Seq(nullable, body.heads, [] if possessive else body.tails, body.chars)
+        if t is rs.Group:
+            add, remove = x.add_flags, x.remove_flags
             ic = (icase or bool(add & _CI)) and not remove & _CI
-            return seq(sub, ic, asc or bool(add & _ASCII_FLAG))
-        if _ATOMIC is not None and op == _ATOMIC:
-            inner = seq(av, icase, asc)
+            return seq(rs.items(x.body), ic, asc or bool(add & _ASCII_FLAG))
+        if t is rs.Atomic:
+            inner = seq(rs.items(x.body), icase, asc)
             return _Seq(inner.nullable, inner.heads, [], inner.chars)  # gives nothing back
-        if op == sre_constants.BRANCH:
-            alts = [seq(alt, icase, asc) for alt in av[1]]
-            return _Seq(
-                any(a.nullable for a in alts),
-                [h for a in alts for h in a.heads],
-                [t for a in alts for t in a.tails],
-                union([a.chars for a in alts]),
-            )
-        if op == sre_constants.GROUPREF_EXISTS:
-            _, yes, no = av
-            alts = [seq(yes, icase, asc), seq(no or [], icase, asc)]
-            return _Seq(any(a.nullable for a in alts), [h for a in alts for h in a.heads], [t for a in alts for t in a.tails], union([a.chars for a in alts]))
-        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            seq(av[1], icase, asc)  # (checked on its own; matches nothing)
-            return _Seq(True, [], [], _Chars("in", []))
-        if op == sre_constants.AT:
-            return _Seq(True, [], [], _Chars("in", []))
-        # a back-reference, or anything else: may match any text, starts and ends no repeat
+        if t is rs.Alternation:
+            return alternatives([seq(rs.items(alt), icase, asc) for alt in x.branches], icase, asc)
+        if t is rs.Conditional:
+            no = rs.items(x.no) if x.no is not None else ()
+            return alternatives([seq(rs.items(x.yes), icase, asc), seq(no, icase, asc)], icase, asc)
+        if t is rs.Lookaround:
+            seq(rs.items(x.body), icase, asc)  # (checked on its own; matches nothing)
+            return _Seq(True, [], [], _Chars("in", _NOTHING))
+        if t is rs.Anchor:
+            return _Seq(True, [], [], _Chars("in", _NOTHING))
+        # a back-reference: may match any text, starts and ends no repeat
         return _Seq(False, [], [], None)
 
     try:
-        seq(parsed, bool(flags & _CI), bool(flags & _ASCII_FLAG))
+        seq(rs.items(parsed.body), bool(flags & _CI), bool(flags & _ASCII_FLAG))
     except _Polynomial:
         return True
     return False
 
 
-_POSSESSIVE = tuple(getattr(sre_constants, n) for n in ("POSSESSIVE_REPEAT",) if hasattr(sre_constants, n))
-
-_REPEATS = tuple(
-    getattr(sre_constants, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(sre_constants, name)
-)
-_ATOMIC = getattr(sre_constants, "ATOMIC_GROUP", None)
-
-
 def required_literal(rx: re.Pattern) -> str:
     """The longest piece of plain text that every match of `rx` contains ("" if none is
     known). A text without it cannot match, and `str.__contains__` rules that out far faster
-    than the regex engine can (which tries the pattern at every character)."""
+    than the regex engine can (which tries the pattern at every character). `rx` may be a
+    BudgetedPattern too (its flags hold the `regex` module's bits, which are ignored)."""
     if not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
+        return ""
+    try:
+        parsed = _parse(rx.pattern, rx.flags)
+    except rs.RegexSyntaxError:  # (valid for `regex`, not for `re`: promise nothing)
         return ""
     best = ""
 
     def walk(items) -> None:
         nonlocal best
         run: list[str] = []
-        for op, av in [*items, (None, None)]:  # (None: the end, closing the last run)
-            if op == sre_constants.LITERAL:
-                run.append(chr(av))
+        for x in (*items, None):  # (None: the end, closing the last run)
+            t = type(x)
+            if t is rs.Literal:
+                run.append(x.char)
                 continue
             if len(run) > len(best):
                 best = "".join(run)
             run = []
-            if op == sre_constants.SUBPATTERN:
-                if not av[1] & re.IGNORECASE:  # (?i:…) matches other cases of its letters
-                    walk(av[-1])
-            elif _ATOMIC is not None and op == _ATOMIC:  # (?>…), Python 3.11+
-                walk(av)
-            elif op in _REPEATS and av[0] >= 1:
-                walk(av[2])
+            if t is rs.Group:
+                if not x.add_flags & re.IGNORECASE:  # (?i:…) matches other cases of its letters
+                    walk(rs.items(x.body))
+            elif t is rs.Atomic:  # (?>…), Python 3.11+
+                walk(rs.items(x.body))
+            elif t is rs.Repeat and x.min >= 1:
+                walk(rs.items(x.body))
             # anything else (alternatives, optional parts, lookarounds, classes) promises nothing
 
-    walk(sre_parse.parse(rx.pattern, rx.flags))
+    walk(rs.items(parsed.body))
     return best
 
 
