@@ -39,14 +39,34 @@ class LineDocument(TextDocument):
             self._lines = positions.lsp_lines(self._source)
         return self._lines
 
+    def _from_client(self, lines: list[str], p: types.Position) -> tuple[int, int]:
+        """pygls' position_from_client_units (its clamping included), without its loop over
+        the characters of the line where client units are code points: an ASCII line in
+        UTF-8, a line without astral characters in UTF-16 (every line of a Chinese report)."""
+        codec = self._position_codec
+        if p.line < len(lines):
+            line = lines[p.line]
+            enc = codec.encoding
+            if enc == positions.UTF32 or (line.isascii() if enc == positions.UTF8 else (not line or max(line) <= "\uffff")):
+                if "\r\n" in line:
+                    line = line.replace("\r\n", "\n")  # (as pygls counts the line)
+                size = len(line)
+                if size == 0:
+                    return p.line, 0
+                if p.character > size:
+                    p.character = size - 1  # pygls clamps so, in the position itself
+                return p.line, p.character
+        pos = codec.position_from_client_units(lines, p)
+        return pos.line, pos.character
+
     def _apply_full_change(self, change: types.TextDocumentContentChangeEvent) -> None:
         self._source, self._lines = change.text, None
 
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
         lines = self.lines
         n = len(lines)
-        rng = self._position_codec.range_from_client_units(lines, change.range)
-        sl, sc, el, ec = rng.start.line, rng.start.character, rng.end.line, rng.end.character
+        sl, sc = self._from_client(lines, change.range.start)
+        el, ec = self._from_client(lines, change.range.end)
         if n == 0 or sl >= n or el < sl:
             # an empty document, or a range pygls handles in its own way: its way, whole
             super()._apply_incremental_change(change)

@@ -219,6 +219,47 @@ def _reason(exc: BaseException) -> str:
     return "；".join(lines)[:500]
 
 
+def _position(p) -> types.Position:
+    if type(p) is not dict or type(p.get("line")) is not int or type(p.get("character")) is not int:
+        raise ValueError("not a position")
+    return types.Position(line=p["line"], character=p["character"])  # (its validators: no negatives)
+
+
+def _did_change(data: dict):
+    """A didChange notification built directly from its JSON (the converter takes longer than
+    applying the keystroke); None for anything not of the plain shape clients send, which the
+    converter then structures (and rejects, saying why). tests/test_lsp_typing.py checks that
+    the result equals the converter's."""
+    try:
+        if data.get("jsonrpc") != "2.0" or "id" in data or set(data) - {"jsonrpc", "method", "params"}:
+            return None
+        params = data["params"]
+        doc = params["textDocument"]
+        if type(doc.get("uri")) is not str or type(doc.get("version")) is not int or set(doc) - {"uri", "version"}:
+            return None
+        changes = []
+        for c in params["contentChanges"]:
+            if type(c.get("text")) is not str:
+                return None
+            if "range" in c:
+                r = c["range"]
+                length = c.get("rangeLength")
+                if set(c) - {"range", "text", "rangeLength"} or set(r) - {"start", "end"} or (length is not None and type(length) is not int):
+                    return None
+                rng = types.Range(start=_position(r["start"]), end=_position(r["end"]))
+                changes.append(types.TextDocumentContentChangePartial(range=rng, text=c["text"], range_length=length))
+            elif set(c) == {"text"}:
+                changes.append(types.TextDocumentContentChangeWholeDocument(text=c["text"]))
+            else:
+                return None
+        if set(params) - {"textDocument", "contentChanges"}:
+            return None
+        ident = types.VersionedTextDocumentIdentifier(version=doc["version"], uri=doc["uri"])
+        return types.DidChangeTextDocumentNotification(params=types.DidChangeTextDocumentParams(text_document=ident, content_changes=tuple(changes)))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 class XxgkProtocol(LanguageServerProtocol):
     """pygls' protocol, answering what pygls 2.1 leaves unanswered: a request whose params do
     not structure (pygls raises out of its reader and the client waits forever), a request
@@ -227,6 +268,10 @@ class XxgkProtocol(LanguageServerProtocol):
     shutting_down = False
 
     def structure_message(self, data):
+        if data.get("method") == types.TEXT_DOCUMENT_DID_CHANGE:
+            fast = _did_change(data)
+            if fast is not None:
+                return fast
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -830,12 +875,11 @@ class XxgkServer(LanguageServer):
         enc = self.workspace.position_encoding
         out = []
         converted = {}
-        to_json = self.protocol.to_json
         for d in st.diags:
             where = _line_texts(st.lines, d)
             hit = st.converted.get((d, enc))
             if hit is None or hit[0] != where or hit[2] is not st.linter:
-                hit = (where, to_json(to_lsp(d, st, enc)), st.linter)
+                hit = (where, diagnostic_json(d, st, enc), st.linter)
             converted[(d, enc)] = hit
             out.append(hit[1])
         st.converted = converted
@@ -846,7 +890,8 @@ class XxgkServer(LanguageServer):
             params = f'{{"uri": {json.dumps(st.uri)}, "version": {json.dumps(st.version)}, "diagnostics": [{", ".join(out)}]}}'
             self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
         if self.linted_notices:
-            self.protocol.notify(LINTED, {"uri": st.uri, "version": st.version, "published": not same, "runs": st.runs, "stopped": st.stopped})
+            notice = {"uri": st.uri, "version": st.version, "published": not same, "runs": st.runs, "stopped": st.stopped}
+            self.protocol.notify_json(LINTED, json.dumps(notice))  # (plain data: no converter)
 
 
 def _line_texts(lines: list[str], d: Diagnostic) -> tuple:
@@ -938,6 +983,46 @@ def to_lsp(d: Diagnostic, st: DocState, enc) -> types.Diagnostic:
         related_information=related or None,
         data={"rule": d.rule, "fix": d.fix.to_dict() if d.fix else None},
     )
+
+
+def diagnostic_json(d: Diagnostic, st: DocState, enc) -> str:
+    """The JSON of to_lsp(d, st, enc) as pygls writes it (the converter's unstructure, then
+    json.dumps: the same keys in the same order, None left out), built directly: converting
+    lsprotocol objects costs more than the rest of a publish. tests/test_lsp.py compares the
+    two over findings of every shape."""
+    lines = st.lines
+
+    def pos(line: int, column: int) -> dict:
+        text = lines[line - 1] if 1 <= line <= len(lines) else ""
+        return {"line": max(0, line - 1), "character": positions.convert(text, max(0, column - 1), enc, True)}
+
+    def rng(s) -> dict:
+        return {"start": pos(s.line, s.column), "end": pos(s.end_line, s.end_column)}
+
+    out: dict = {"range": rng(d.span), "message": d.message, "severity": SEVERITY[d.severity].value, "code": d.rule}
+    href = _rule_href(d.rule)
+    if href:
+        out["codeDescription"] = {"href": href}
+    out["source"] = SOURCE
+    if d.related:
+        related = []
+        for r in d.related:
+            other = getattr(r, "path", None)
+            if other and other != uri_to_path(st.uri) and os.path.isabs(other):
+                x = r.span
+                where = {
+                    "uri": Path(other).as_uri(),
+                    "range": {
+                        "start": {"line": max(x.line - 1, 0), "character": max(x.column - 1, 0)},
+                        "end": {"line": max(x.end_line - 1, 0), "character": max(x.end_column - 1, 0)},
+                    },
+                }
+            else:
+                where = {"uri": st.uri, "range": rng(r.span)}
+            related.append({"location": where, "message": r.message})
+        out["relatedInformation"] = related
+    out["data"] = {"rule": d.rule, "fix": d.fix.to_dict() if d.fix else None}
+    return json.dumps(out)
 
 
 def _related_location(r, st: DocState, enc) -> types.Location:

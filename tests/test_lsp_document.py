@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
 from pygls.workspace.text_document import TextDocument
 
 import xxgk_lint.lsp.server  # noqa: F401  (the LSP line ends of TextDocument.lines)
 from xxgk_lint.lsp import positions
 from xxgk_lint.lsp.document import LineDocument
 
-ALPHABET = st.sampled_from(list("ab一二|7") + ["\n", "\r\n", "\r", "\f", "𠀀", "\n\n", "\r\r\n"])
+ALPHABET = st.sampled_from(list("ab一二|7é") + ["\n", "\r\n", "\r", "\f", "𠀀", "\n\n", "\r\r\n"])
 TEXT = st.lists(ALPHABET, max_size=30).map("".join)
 
 
@@ -22,10 +23,11 @@ def _position(data, lines: int) -> types.Position:
 
 
 @settings(max_examples=400, deadline=None)
-@given(start=TEXT, data=st.data())
-def test_edits_give_what_pygls_gives(start, data):
-    mine = LineDocument("file:///x.txt", source=start, version=1)
-    ref = TextDocument("file:///x.txt", source=start, version=1)
+@given(start=TEXT, data=st.data(), encoding=st.sampled_from(["utf-16", "utf-8", "utf-32"]))
+def test_edits_give_what_pygls_gives(start, data, encoding):
+    codec = PositionCodec(types.PositionEncodingKind(encoding))
+    mine = LineDocument("file:///x.txt", source=start, version=1, position_codec=codec)
+    ref = TextDocument("file:///x.txt", source=start, version=1, position_codec=codec)
     for _ in range(data.draw(st.integers(1, 8))):
         n = len(positions.lsp_lines(ref.source))
         if data.draw(st.integers(0, 9)) == 0:

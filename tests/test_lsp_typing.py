@@ -273,3 +273,98 @@ def test_published_json_is_what_pygls_would_write(tmp_path):
         params=types.PublishDiagnosticsParams(uri=st.uri, version=4, diagnostics=[srv.to_lsp(d, st, enc) for d in diags])
     )
     assert json.loads(body) == json.loads(json.dumps(default_converter().unstructure(want)))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_each_diagnostics_json_is_the_converters_byte_for_byte(tmp_path, encoding):
+    """diagnostic_json builds a diagnostic's JSON directly: the very string pygls' converter
+    and json.dumps make of to_lsp's object, for every finding of reports with related places,
+    fixes, astral characters (two UTF-16 units, four UTF-8 bytes), CRLF lines and a related
+    place in another file."""
+    from lsprotocol import types
+    from pygls.protocol import default_converter
+
+    from xxgk_lint.linter.audit.kinds import RelatedElsewhere
+    from xxgk_lint.linter.model.diagnostic import Related
+    from xxgk_lint.linter.reading.source import Span
+    from xxgk_lint.linter.support.record import replace
+    from xxgk_lint.lsp import server as srv
+
+    converter = default_converter()
+    enc = types.PositionEncodingKind(encoding)
+    texts = [(EXAMPLES / name).read_text(encoding="utf-8") for name in ("defects.txt", "defects.md", "clean.txt")]
+    texts.append(texts[0].replace("本机关", "𠀀本机关𠮷").replace("\n", "\r\n"))
+    checked = 0
+    for k, text in enumerate(texts):
+        path = tmp_path / f"d{k}.{'md' if k == 1 else 'txt'}"
+        doc, diags = _LINTER.lint_text(text, str(path))
+        st = srv.DocState(uri=path.as_uri())
+        st.lines = doc.source.lines
+        other = RelatedElsewhere(Span(3, 2, 3, 9), "去年的报告", path=str(tmp_path / "2023.txt"))
+        same = Related(Span(2, 1, 4, 3), "这里")
+        extra = [replace(diags[0], related=(*diags[0].related, other, same))] if diags else []
+        for d in [*diags, *extra]:
+            want = json.dumps(converter.unstructure(srv.to_lsp(d, st, enc)))
+            assert srv.diagnostic_json(d, st, enc) == want, d
+            checked += 1
+    assert checked > 20
+
+
+def test_a_did_change_built_directly_equals_the_converters():
+    """didChange notifications are built from their JSON without the converter: the same
+    objects for every shape clients send (incremental, whole text, rangeLength, several
+    changes), and anything else — negative or missing positions, wrong types, extra keys, a
+    request id — left to the converter (which structures or rejects it, saying why)."""
+    import copy
+    import random
+
+    from lsprotocol import types
+    from pygls.protocol import default_converter
+
+    from xxgk_lint.lsp import server as srv
+
+    converter = default_converter()
+    rng = random.Random(17)
+
+    def pos():
+        return {"line": rng.randrange(0, 50), "character": rng.randrange(0, 200)}
+
+    def change():
+        k = rng.randrange(4)
+        if k == 0:
+            return {"text": rng.choice(["", "全文\n", "a\r\nb"])}
+        c = {"range": {"start": pos(), "end": pos()}, "text": rng.choice(["", "7", "。\n", "𠀀"])}
+        if k == 1:
+            c["rangeLength"] = rng.randrange(0, 9)
+        return c
+
+    built = 0
+    for _ in range(300):
+        msg = {"jsonrpc": "2.0", "method": "textDocument/didChange",
+               "params": {"textDocument": {"uri": "file:///r.txt", "version": rng.randrange(1, 10**6)},
+                          "contentChanges": [change() for _ in range(rng.randrange(1, 4))]}}
+        fast = srv._did_change(copy.deepcopy(msg))
+        assert fast is not None and fast == converter.structure(copy.deepcopy(msg), types.DidChangeTextDocumentNotification)
+        built += 1
+    bad = [
+        {"line": -1, "character": 0},
+        {"line": 0},
+        {"line": "0", "character": 0},
+        {"line": 0, "character": 1.5},
+        {"line": True, "character": 0},
+    ]
+    for p in bad:
+        msg = {"jsonrpc": "2.0", "method": "textDocument/didChange",
+               "params": {"textDocument": {"uri": "file:///r.txt", "version": 2},
+                          "contentChanges": [{"range": {"start": p, "end": {"line": 0, "character": 0}}, "text": "x"}]}}
+        assert srv._did_change(msg) is None, p
+    others = [
+        {"jsonrpc": "2.0", "id": 3, "method": "textDocument/didChange", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didChange"},
+        {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///r.txt", "version": None}, "contentChanges": []}},
+        {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///r.txt", "version": 1}, "contentChanges": [{"text": 5}]}},
+        {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///r.txt", "version": 1}, "contentChanges": [{"text": "", "extra": 1}]}},
+    ]
+    for msg in others:
+        assert srv._did_change(msg) is None, msg
+    assert built == 300
