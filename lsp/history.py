@@ -42,6 +42,8 @@ class History:
         candidates = [d for d in open_docs if d is not None and d is not doc and d.path != doc.path]
         if doc.path and os.path.isabs(doc.path):
             candidates += self._beside(doc)
+        if not candidates:
+            return []  # no other report of its agency around: nothing to compare (and no key to hash)
         # a keystroke in prose outside what the rules read (the paragraphs, the cells and their
         # places) or in another report changes nothing: the last answer stands
         # (kept as a hash: the texts themselves would keep a closed document's memory)
