@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ...model.diagnostic import Related
 from ...model.document import Document, Paragraph
@@ -42,10 +43,25 @@ _SENTENCE_END = re.compile("[。！？；!?;]+")
 _LEAD_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][^。；;]{0,20}[。；;:：]")
 
 
+@lru_cache(maxsize=2048)  # (in the editor every paragraph but the one typed into comes back)
 def _norm(text: str) -> str:
     if text[:1] in "（(":
         text = _LEAD_HEADING.sub("", text, count=1)
     return _STRIP.sub("", text)
+
+
+@lru_cache(maxsize=2048)
+def _sentences_of(text: str) -> tuple:
+    """(start, end, normalised text) of each sentence of a paragraph long enough to compare."""
+    out = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text + "。"):
+        end = min(m.end(), len(text))
+        n = _norm(text[start:end])
+        if len(n) >= 8:
+            out.append((start, end, n))
+        start = end
+    return tuple(out)
 
 
 def _sketch(text: str) -> list[int]:
@@ -122,13 +138,7 @@ class DuplicateCheck(Checker):
             text = p.text
             if len(text) < self.p["min_length"] or id(p) in covered:
                 continue
-            start = 0
-            for m in _SENTENCE_END.finditer(text + "。"):
-                end = min(m.end(), len(text))
-                n = _norm(text[start:end])
-                if len(n) >= 8:
-                    sents.append((k, start, end, n))
-                start = end
+            sents.extend((k, *x) for x in _sentences_of(text))
         first: dict[str, int] = {}
         i = 0
         min_run, min_len = self.p["min_sentences"], self.p["min_length"]

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 from ...parsing import lines as L
@@ -44,37 +45,10 @@ class BracketsCheck(Checker):
 
     def check(self, doc: Document):
         for p in doc.paragraphs:
-            text = p.text
-            if "<!--" in text:
-                text = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
-            # A subsection heading missing its bracket is the headings rule's finding.
-            m = _UNCLOSED_HEADING.match(text)
-            if m:
-                text = text[: m.start(2)] + " " + text[m.end(2) :]
-            # "1）", "2)", "一）", "a)": a list item's marker closes no bracket (when no
-            # round bracket is open)
-            markers = {m.end() - 1 for m in _LIST_MARKER.finditer(text)} if ")" in text or "）" in text else ()
-            marks = _BRACKET.finditer(text)
-            stack: list[tuple[str, int]] = []
-            for mark in marks:
-                i, ch = mark.start(), mark.group()
-                if ch in _OPENERS:
-                    stack.append((ch, i))
-                    continue
-                close = _CLOSE_OF.get(ch)
-                if close is None:
-                    continue
-                if i in markers and not any(_PAIRS[o] == ")" for o, _ in stack):
-                    continue
-                if stack and _PAIRS[stack[-1][0]] == close:
-                    stack.pop()
-                    continue
-                if ch == ">" and not any(o == "<" for o, _ in stack):
-                    continue  # a breadcrumb "首页>政务公开" or a comparison, not a bracket
-                deeper = next((k for k in range(len(stack) - 1, -1, -1) if _PAIRS[stack[k][0]] == close), None)
-                if deeper is not None:
-                    top, top_at = stack[-1]
-                    opener, opener_at = stack.pop(deeper)
+            for problem in _bracket_problems(p.text):
+                kind, at = problem[0], problem[1]
+                if kind == "crossed":
+                    _, i, top, top_at, opener, opener_at, ch = problem
                     yield self.diag(
                         doc,
                         p.span_of(i, i + 1),
@@ -84,14 +58,59 @@ class BracketsCheck(Checker):
                         expected=_PAIRS[top],
                         problem=f"“{top}”还没有关闭就出现了“{ch}”，括号交叉",
                     )
+                elif kind == "unopened":
+                    ch = problem[2]
+                    yield self.diag(doc, p.span_of(at, at + 1), open="", close=ch, expected="", problem=f"“{ch}”前面没有对应的开括号")
                 else:
-                    yield self.diag(doc, p.span_of(i, i + 1), open="", close=ch, expected="", problem=f"“{ch}”前面没有对应的开括号")
-            for opener, at in stack:
-                if opener == "<":
-                    continue  # "<5%": a comparison, not a bracket
-                yield self.diag(
-                    doc, p.span_of(at, at + 1), open=opener, close="", expected=_PAIRS[opener], problem=f"“{opener}”在本段中没有关闭"
-                )
+                    opener = problem[2]
+                    yield self.diag(
+                        doc, p.span_of(at, at + 1), open=opener, close="", expected=_PAIRS[opener], problem=f"“{opener}”在本段中没有关闭"
+                    )
+
+
+@lru_cache(maxsize=2048)
+def _bracket_problems(text: str) -> tuple:
+    """The bracket problems of one paragraph's text, by offset: ("crossed", at, top, top_at,
+    opener, opener_at, close), ("unopened", at, close), ("unclosed", at, opener). A function of
+    the text alone, kept per text: in the editor only the paragraph typed into is scanned."""
+    if "<!--" in text:
+        text = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+    # A subsection heading missing its bracket is the headings rule's finding.
+    m = _UNCLOSED_HEADING.match(text)
+    if m:
+        text = text[: m.start(2)] + " " + text[m.end(2) :]
+    # "1）", "2)", "一）", "a)": a list item's marker closes no bracket (when no
+    # round bracket is open)
+    markers = {m.end() - 1 for m in _LIST_MARKER.finditer(text)} if ")" in text or "）" in text else ()
+    out: list[tuple] = []
+    stack: list[tuple[str, int]] = []
+    for mark in _BRACKET.finditer(text):
+        i, ch = mark.start(), mark.group()
+        if ch in _OPENERS:
+            stack.append((ch, i))
+            continue
+        close = _CLOSE_OF.get(ch)
+        if close is None:
+            continue
+        if i in markers and not any(_PAIRS[o] == ")" for o, _ in stack):
+            continue
+        if stack and _PAIRS[stack[-1][0]] == close:
+            stack.pop()
+            continue
+        if ch == ">" and not any(o == "<" for o, _ in stack):
+            continue  # a breadcrumb "首页>政务公开" or a comparison, not a bracket
+        deeper = next((k for k in range(len(stack) - 1, -1, -1) if _PAIRS[stack[k][0]] == close), None)
+        if deeper is not None:
+            top, top_at = stack[-1]
+            opener, opener_at = stack.pop(deeper)
+            out.append(("crossed", i, top, top_at, opener, opener_at, ch))
+        else:
+            out.append(("unopened", i, ch))
+    for opener, at in stack:
+        if opener == "<":
+            continue  # "<5%": a comparison, not a bracket
+        out.append(("unclosed", at, opener))
+    return tuple(out)
 
 
 # "一是…；二是…": an enumeration item starts a clause (after a stop, a colon, a comma or at the
