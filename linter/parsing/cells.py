@@ -49,6 +49,8 @@ def is_number_token(text: str) -> bool:
 
 def parse_value(text: str, kind: ColumnKind) -> tuple[float | int | None, str]:
     """(value, status) of one cell text. Status: ok | blank | slash | negative | decimal | text."""
+    if text.isdigit() and text.isascii():
+        return int(text), "ok"  # the usual cell, read so by _parse_value too (without its cache's call)
     return _parse_value(text, kind.decimal, kind.signed)
 
 

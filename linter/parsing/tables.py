@@ -106,7 +106,12 @@ def _noted(events: list[tuple], text: str, col: int) -> list[tuple]:
     return out
 
 
+_SPACES = frozenset(" \t\u3000\u00a0")  # what _WS splits at
+
+
 def _tokens(text: str, offset: int, line: int) -> list[Tok]:
+    if text and _SPACES.isdisjoint(text):
+        return [Tok(text, line, offset, offset + len(text))]  # the usual one number: no regex
     return [Tok(m.group(), line, offset + m.start(), offset + m.end()) for m in _WS.finditer(text)]
 
 
@@ -115,9 +120,13 @@ def _tokens(text: str, offset: int, line: int) -> list[Tok]:
 # region has hundreds, each read once: by raw_rows, or by table 四's _interpret_flattened.)
 
 
+# Lines that hold no event.
+_SILENT = frozenset((L.BLANK, L.COMMENT, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING))
+
+
 def _line_events(line: Line) -> list[tuple]:
     kind, text, ln, col = line.kind, line.text, line.lineno, line.col
-    if kind in (L.BLANK, L.COMMENT, L.PAGE_NUMBER, L.MD_RULE, L.MD_HEADING):
+    if kind in _SILENT:
         return []
     if ("（" in text or "(" in text) and _NOTE.search(text):
         return _noted(_line_events(Line(kind, _NOTE.sub(lambda m: " " * len(m.group()), text), ln, col)), text, col)
@@ -159,50 +168,33 @@ def _pipe_events(text: str, ln: int, col: int) -> list[tuple]:
         if "|" in rest:
             events.append(("end", None))
         return events
-    parts: list[tuple[str, int]] = []
-    pos = 0
-    for piece in text.split("|"):
-        parts.append((piece, pos))
-        pos += len(piece) + 1
-    markdown = text.lstrip().startswith("|")
-    if markdown:
-        parts = parts[1:]
-        if text.rstrip().endswith("|"):
-            parts = parts[:-1]
-    cells: list[tuple[str, int, int]] = []  # stripped text, start, end (0-based on line); one per cell
+    pieces = text.split("|")
+    if text.lstrip().startswith("|"):
+        return _markdown_events(pieces, text.rstrip().endswith("|"), ln, col)
+    # one per cell: stripped text, start, end (0-based on the line), whether it is a number
+    # (each cell's text is stripped and judged once: a table region has thousands of cells)
+    cells: list[tuple[str, int, int, bool]] = []
     marker = False
     seen = False
-    for i, (piece, start) in enumerate(parts):
+    pos = col
+    last = len(pieces) - 1
+    for i, piece in enumerate(pieces):
         stripped = piece.strip()
         if stripped:
-            lead = len(piece) - len(piece.lstrip())
-            cells.append((stripped, col + start + lead, col + start + lead + len(stripped)))
+            a = pos + len(piece) - len(piece.lstrip())
+            cells.append((stripped, a, a + len(stripped), is_number_token(stripped)))
             seen = True
-        elif markdown:
-            cells.append(("", col + start, col + start + len(piece)))
-        elif i < len(parts) - 1 or not seen:
+        elif i < last or not seen:
             marker = True  # "0 | |", "|||": an empty cell outside Markdown ends a row
+        pos += len(piece) + 1
+    first_num = next((k for k, c in enumerate(cells) if c[3]), None)
     events: list[tuple] = []
-    if markdown:
-        # A Markdown row's empty cells count as blank cells only after its first number.
-        first_num = next((k for k, c in enumerate(cells) if c[0] and is_number_token(c[0])), None)
-        if first_num is None:
-            for k, f in enumerate(cells):
-                if f[0] and not is_number_token(f[0]):
-                    events.append(("frag", Frag(f[0], ln, f[1], f[2], k)))
-            return events
-        toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first_num:] if not c[0] or is_number_token(c[0])]
-        own_frags = [(*c, k) for k, c in enumerate(cells[:first_num]) if c[0]]
-        events.append(("hard", _labelled_row(toks, own_frags, ln)))
-        return events
-    nums = [c for c in cells if is_number_token(c[0])]
-    if len(cells) >= 2 and nums:
-        first = next(k for k, c in enumerate(cells) if is_number_token(c[0]))
-        toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first:] if is_number_token(c[0])]
-        events.append(("hard", _labelled_row(toks, cells[:first], ln)))
+    if len(cells) >= 2 and first_num is not None:
+        toks = [Tok(c[0], ln, c[1], c[2]) for c in cells[first_num:] if c[3]]
+        events.append(("hard", _labelled_row(toks, [Frag(c[0], ln, c[1], c[2]) for c in cells[:first_num]])))
     else:
         for c in cells:
-            if is_number_token(c[0]):
+            if c[3]:
                 events.append(("soft", Tok(c[0], ln, c[1], c[2])))
             else:
                 events.append(("frag", Frag(c[0], ln, c[1], c[2])))
@@ -211,10 +203,34 @@ def _pipe_events(text: str, ln: int, col: int) -> list[tuple]:
     return events
 
 
-def _labelled_row(toks: list[Tok], label_cells: list[tuple[str, int, int]], ln: int) -> RawRow:
+def _markdown_events(pieces: list[str], closed: bool, ln: int, col: int) -> list[tuple]:
+    """The events of a Markdown row split at its bars (`closed`: it ends with one). Its label
+    cells are those before its first number; after that, an empty cell is a blank cell."""
+    pos = col + len(pieces[0]) + 1
+    frags: list[Frag] = []
+    toks: list[Tok] | None = None  # (None until the first number)
+    for k, piece in enumerate(pieces[1 : len(pieces) - 1 if closed else len(pieces)]):
+        stripped = piece.strip()
+        if stripped:
+            a = pos + len(piece) - len(piece.lstrip())
+            if toks is not None:
+                if is_number_token(stripped):
+                    toks.append(Tok(stripped, ln, a, a + len(stripped)))
+            elif is_number_token(stripped):
+                toks = [Tok(stripped, ln, a, a + len(stripped))]
+            else:
+                frags.append(Frag(stripped, ln, a, a + len(stripped), k))
+        elif toks is not None:
+            toks.append(Tok("", ln, pos, pos + len(piece)))
+        pos += len(piece) + 1
+    if toks is None:
+        return [("frag", f) for f in frags]
+    return [("hard", _labelled_row(toks, frags))]
+
+
+def _labelled_row(toks: list[Tok], frags: list[Frag]) -> RawRow:
     """A row whose label cells precede its numbers: the last one is its own label, earlier
     ones are group labels (`三、本年度办理结果 | (一)予以公开 | 0 | …`)."""
-    frags = [Frag(c[0], ln, c[1], c[2], *c[3:]) for c in label_cells if c[0]]
     if not frags:
         return RawRow(toks)
     return RawRow(toks, own=frags[-1], lead=frags[:-1])
@@ -233,7 +249,8 @@ def raw_rows(lines: list[Line], run_width: int = 0) -> tuple[list[RawRow], list[
     """
     events: list[tuple] = []
     for line in lines:
-        events.extend(_line_events(line))
+        if line.kind not in _SILENT:  # (a third of a region's lines are blank: no call for them)
+            events.extend(_line_events(line))
     kinds = [kind for kind, _ in events]
     hard = kinds.count("hard")
     soft = kinds.count("soft")
@@ -419,23 +436,24 @@ def _count_fits(raw: RawRow, ncols: int) -> bool:
     return needs_split(texts, ncols)
 
 
-def _own_scores(raw: RawRow, cores: list[list[str]], exact: dict[str, int], furniture=()) -> list[float]:
-    """Likeness of the row's own label (same line, or the line right before a run) alone."""
-    n = len(cores)
-    out = [0.0] * n
-    if raw.own is None:
-        return out
+def _own_scores(
+    raw: RawRow, cores: list[list[str]], exact: dict[str, int], furniture=()
+) -> tuple[float, list[tuple[int, float]]]:
+    """Likeness of the row's own label (same line, or the line right before a run) alone:
+    the best over the template rows, and the (template row, likeness) of those it anchors to
+    (>= ANCHOR). (Not a score per template row: most rows' labels are exact, and the rest of
+    such a list would be zeros read by every caller.)"""
+    if raw.own is None or not cores:
+        return 0.0, []
     c = _own_core(raw)
     hit = exact.get(c)
     if hit is None and furniture:
         rest = _ungrouped(c, furniture)
         hit = exact.get(rest) if rest else None
     if hit is not None:
-        out[hit] = 1.0
-        return out
-    for j, cands in enumerate(cores):
-        out[j] = max(labels.similarity(c, x) for x in cands) if cands else 0.0
-    return out
+        return 1.0, [(hit, 1.0)]
+    out = [max(labels.similarity(c, x) for x in cands) if cands else 0.0 for cands in cores]
+    return max(out), [(j, s) for j, s in enumerate(out) if s >= ANCHOR]
 
 
 ANCHOR = 0.85  # an own label this close to a template row places the row by itself
@@ -476,6 +494,7 @@ def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tup
     n, m = len(raws), len(trows)
     furniture = _furniture(trows)
     own = [_own_scores(r, cores, exact, furniture) for r in raws]
+    best_own = [best for best, _ in own]
     # A row with a label of its own that names no template row (and is no column header
     # or group label, which one-cell-per-line tables put right before a row) is never placed
     # by position: it is an unknown row.
@@ -483,13 +502,13 @@ def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tup
         r = raws[i]
         return (
             r.own is not None
-            and max(own[i], default=0.0) < LABEL_MIN
+            and best_own[i] < LABEL_MIN
             and not _is_furniture(r.own.text, furniture)
             and max(_label_scores(r, cores, {}), default=0.0) < LABEL_MIN
         )
 
     ranked = sorted(
-        ((own[i][j], i, j) for i in range(n) for j in range(m) if own[i][j] >= ANCHOR),
+        [(s, i, j) for i, (_, anchored) in enumerate(own) for j, s in anchored],
         key=lambda x: (-x[0], x[1], x[2]),
     )
     placed: dict[int, tuple[int, float]] = {}
@@ -506,7 +525,7 @@ def _align(raws: list[RawRow], trows: tuple[RowTemplate, ...]) -> tuple[list[tup
     anchors = sorted(placed.items())
     bounds = [(-1, -1)] + [(i, j) for i, (j, _) in anchors] + [(n, m)]
     for (ai, aj), (bi, bj) in zip(bounds, bounds[1:]):
-        gap_raws = [i for i in range(ai + 1, bi) if max(own[i], default=0.0) < ANCHOR and not foreign(i)]
+        gap_raws = [i for i in range(ai + 1, bi) if best_own[i] < ANCHOR and not foreign(i)]
         if not gap_raws:
             continue
         if aj < bj:
@@ -573,6 +592,12 @@ def _gap_align(
 @_per_template
 def _kinds(trow: RowTemplate) -> tuple[ColumnKind, ...]:
     return tuple(ColumnKind(decimal=c.decimal, signed=c.signed) for c in trow.columns)
+
+
+@_per_template
+def _key_cols(trow: RowTemplate) -> tuple[tuple[str, str], ...]:
+    """The (row, column) key of each of the row's cells."""
+    return tuple((trow.key, c.key) for c in trow.columns)
 
 
 def _span(tok: Tok, a: int = 0, b: int | None = None) -> Span:
@@ -691,14 +716,15 @@ def _raw_span(raw: RawRow) -> Span:
 
 
 def _match_from(raw: RawRow, key: str | None, score: float) -> RowMatch:
+    values = [t.text for t in raw.toks]
     return RowMatch(
         key=key,
         label=raw.own.text if raw.own else "",
         span=_raw_span(raw),
         score=score,
-        found=len([t for t in raw.toks if t.text]),
-        raw=" ".join(t.text for t in raw.toks),
-        values=[t.text for t in raw.toks],
+        found=len(values) - values.count(""),
+        raw=" ".join(values),
+        values=values,
         line=raw.toks[0].line if raw.toks else (raw.own.line if raw.own else 0),
     )
 
@@ -716,8 +742,8 @@ def header_hits(template: TableTemplate, lines: list[Line], other: TableTemplate
     """How many of this format's own column labels (absent from the other format) appear."""
     if other is None:
         return 0
-    text = labels.normalize("".join(l.text for l in lines))
-    return sum(1 for w in _own_words(template, other) if w in text)
+    text = labels.normalize("".join([l.text for l in lines]))
+    return sum(map(text.__contains__, _own_words(template, other)))  # (a hundred words: no loop in Python)
 
 
 _OWN_WORDS: dict[tuple[int, int], tuple] = {}
@@ -772,13 +798,11 @@ def interpret(
         m = _match_from(raw, trow.key, s)
         m.expected = len(trow.columns)
         _label_state(m, raw, cores, j, furniture)
-        cells, status, split = _fill(
-            table_template.key, [(trow.key, c.key) for c in trow.columns], _kinds(trow), raw.toks, raw.attached
-        )
+        key_cols = _key_cols(trow)
+        cells, status, split = _fill(table_template.key, key_cols, _kinds(trow), raw.toks, raw.attached)
         m.status, m.split = status, split
         if cells is not None:
-            for c in cells:
-                table.cells[(c.row, c.column)] = c
+            table.cells.update(zip(key_cols, cells))  # (_fill makes one cell per key column, in order)
         elif status == "inseparable":
             inseparable.append((m, raw, trow))
         order.append((i, m))

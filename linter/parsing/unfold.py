@@ -28,17 +28,23 @@ _CLOSE = "[）)]"
 # _despaced): the patterns stay small (compiling them with a gap between every two
 # characters cost 0.2 s per process).
 _SPACE_CHARS = frozenset(" \t\u00a0\u3000" + "".join(chr(c) for c in range(0x2000, 0x200C)))
+# (a regex finds and drops them several times faster than set.isdisjoint or str.translate,
+# which go through a long line of Chinese character by character)
+_SPACES = re.compile("[" + "".join(map(re.escape, sorted(_SPACE_CHARS))) + "]+")
 
 
 def _despaced(text: str) -> tuple[str, "list[int] | range"]:
     """`text` without its spaces, and for each of its characters (and its end) the index in
     `text`."""
-    if _SPACE_CHARS.isdisjoint(text):
+    if _SPACES.search(text) is None:
         return text, range(len(text) + 1)
-    keep = [i for i, c in enumerate(text) if c not in _SPACE_CHARS]
-    out = "".join(text[i] for i in keep)
-    keep.append(len(text))
-    return out, keep
+    keep: list[int] = []
+    prev = 0
+    for m in _SPACES.finditer(text):  # (whole runs between the spaces: a crawl line is long)
+        keep.extend(range(prev, m.start()))
+        prev = m.end()
+    keep.extend(range(prev, len(text) + 1))
+    return _SPACES.sub("", text), keep
 
 
 def _flex(label: str) -> str:
@@ -62,6 +68,11 @@ def _flex(label: str) -> str:
     return "".join(out)
 
 
+def _numbered(ordinal: str) -> str:
+    """Regex for a section heading's numbering: `三、` or `第三部分`."""
+    return f"(?:{ordinal}[、．.，,]|第{ordinal}部分[、．.，,:：]?)"
+
+
 @lru_cache(maxsize=None)
 def _section_regex() -> re.Pattern:
     titles = []
@@ -69,7 +80,7 @@ def _section_regex() -> re.Pattern:
         for t in (s.title, *s.variants):
             titles.append((s.ordinal, t))
     titles.sort(key=lambda x: -len(x[1]))
-    alts = "|".join(f"(?:{o}[、．.，,]|第{o}部分[、．.，,:：]?)\\s*{_flex(t)}" for o, t in titles)
+    alts = "|".join(f"{_numbered(o)}\\s*{_flex(t)}" for o, t in titles)
     return re.compile(f"(?:{alts})")
 
 
@@ -92,6 +103,34 @@ def _table_regex() -> re.Pattern:
     return re.compile(f"{caption}|{alts}")
 
 
+@lru_cache(maxsize=None)
+def _head_start() -> re.Pattern:
+    """Every place a section heading can start (zero width): each alternative of
+    _section_regex begins with the numbering of its section."""
+    ordinals = sorted({s.ordinal for s in templates.sections()})
+    return re.compile("(?=" + "|".join(map(_numbered, ordinals)) + ")")
+
+
+def _head_matches(text: str, most: int = 0) -> list[re.Match]:
+    """What _section_regex().finditer(text) finds (the first `most` of it, when > 0), the
+    heading regex tried only where a heading can start: tried at every position of a long
+    line, its many alternatives cost ~20 µs a line."""
+    match = _section_regex().match
+    out: list[re.Match] = []
+    end = 0
+    for start in _head_start().finditer(text):
+        at = start.start()
+        if at < end:
+            continue  # inside the previous heading (finditer goes on after its end)
+        m = match(text, at)
+        if m is not None:
+            out.append(m)
+            if len(out) == most:
+                break
+            end = m.end()
+    return out
+
+
 _SUBSECTION = re.compile(f"{_OPEN}[一二三四五六七八九十]{{1,2}}{_CLOSE}")
 _ORDINALS = "一二三四五六"
 # A heading with a typo (`四、政府信息公开行政法复议、…`) is still a heading: for an ordinal
@@ -103,7 +142,7 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
     """(start, end, ordinal) of the section headings in a crawled body (without its spaces),
     in order: the exact titles (any bracket or separator width), then, between them, headings
     one or two characters off for each ordinal still missing."""
-    heads = [(m.start(), m.end(), _ordinal(m.group(0))) for m in _section_regex().finditer(text)]
+    heads = [(m.start(), m.end(), _ordinal(m.group(0))) for m in _head_matches(text)]
     found = {h[2] for h in heads}
     missing = [o for o in _ORDINALS if o not in found]
     if not missing or not heads:
@@ -120,7 +159,7 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
         hi = min((h[0] for h in heads if _ORDINALS.index(h[2]) > k), default=len(text))
         titles = [t for s in templates.sections() if s.ordinal == ordinal for t in (s.title, *s.variants)]
         best = None
-        for m in re.finditer(f"(?:{ordinal}[、．.，,]|第{ordinal}部分[、．.，,:：]?)\\s*", text[lo:hi]):
+        for m in re.finditer(f"{_numbered(ordinal)}\\s*", text[lo:hi]):
             at = lo + m.end()
             for title in titles:
                 for n in range(max(2, len(title) - 2), len(title) + 4):
@@ -143,8 +182,8 @@ def is_crawl_line(text: str) -> bool:
         return False
     if "、" not in text and "．" not in text and "." not in text and "部分" not in text:
         return False  # every section heading has one after its numeral (or is 第…部分)
-    text = _despaced(text)[0]
-    heads = list(_section_regex().finditer(text))
+    text = _SPACES.sub("", text)  # (as _despaced; the positions are not needed here)
+    heads = _head_matches(text, 2)
     if len(heads) >= 2:
         return True
     if len(heads) == 1 and _ordinal(heads[0].group(0)) in "二三":
