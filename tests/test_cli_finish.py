@@ -175,7 +175,7 @@ def test_a_crash_of_the_engine_is_one_line_naming_the_file_and_exit_2(monkeypatc
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert [l for l in err.splitlines() if "内部错误" in l] == [
-        f"xxgk-lint: {p}: 内部错误：RuntimeError: the builder broke" for p in (DEFECTS, CLEAN)
+        f"xxgk-lint: {p}：内部错误：RuntimeError: the builder broke" for p in (DEFECTS, CLEAN)
     ]
     R._linters.clear()
 

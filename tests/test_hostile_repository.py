@@ -197,3 +197,14 @@ def test_a_gitignore_that_links_out_of_the_tree_is_not_read(tmp_path):
     (tree / ".gitignore").write_text("*.txt\n", encoding="utf-8")
     code, out, err = _run(["check", "--format", "json", "."], tree)
     assert 'r.txt"' not in out, (code, out[:300])
+
+
+def test_a_file_name_with_a_terminal_escape_is_escaped_in_every_note(tmp_path):
+    """A web page named with an ESC, checked with --fix (a document is checked, not fixed: a
+    note names it): the name reaches the terminal as `\\x1b`, never as the raw character."""
+    page = tmp_path / "r\x1b[31m.html"
+    page.write_text("<html><body><p>一、总体情况</p><p>（一）主动公开情况。</p></body></html>", encoding="utf-8")
+    code, out, err = _run(["check", "--fix", page.name], tmp_path)
+    assert code in (0, 1, 2) and "Traceback" not in err
+    assert "\x1b" not in err and "\x1b" not in out, err
+    assert "\\x1b" in err, err

@@ -470,7 +470,7 @@ def _place_in_original(diags: list, conv) -> list:
 
 def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) -> FileResult:
     """Decode, lint and (optionally) fix one report (read here when `data` is None)."""
-    from ..reading.files import ReadError, decode
+    from ..reading.files import ReadError, decode, printable
 
     name = opts.stdin_filename or "-" if path == "-" else path
     res = FileResult(path=name, fail_level=cfg.fail_level)
@@ -494,7 +494,7 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
         diags = _place_in_original(diags, conv)
         res.text = text
         if opts.fix or opts.diff:
-            res.notes.append(f"{name}：{conv.format.upper()} 文件不能自动修复，只做了检查（可用 xxgk-lint convert 转成 Markdown 后修改）")
+            res.notes.append(f"{printable(name)}：{conv.format.upper()} 文件不能自动修复，只做了检查（可用 xxgk-lint convert 转成 Markdown 后修改）")
             res.diags = diags
             res.not_report = not doc.looks_like_report
             return res
@@ -541,7 +541,7 @@ def lint_one(path: str, explicit: bool, data: bytes | None, opts: Options, cfg) 
                     except WriteError as exc:
                         res.error = str(exc)
                     except OSError as exc:
-                        res.error = f"{name}: 无法写入修复（{exc.strerror or exc}），文件未改动"
+                        res.error = f"{printable(name)}：无法写入修复（{exc.strerror or exc}），文件未改动"
                     if res.error:
                         res.fixed = 0
                         res.diags = diags
@@ -689,9 +689,11 @@ def _check(args) -> FileResult:
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not lose the other files
         import traceback
 
+        from ..reading.files import printable
+
         name = opts.stdin_filename or "-" if path == "-" else path
-        res = FileResult(path=name, error=f"{name}: 内部错误：{type(exc).__name__}: {exc}")
-        res.internal = [f"{name}: 内部错误\n{traceback.format_exc()}"]
+        res = FileResult(path=name, error=f"{printable(name)}：内部错误：{type(exc).__name__}: {exc}")
+        res.internal = [f"{printable(name)}：内部错误\n{traceback.format_exc()}"]
         seen = ("", 0)
     res._seen = seen
     return res
