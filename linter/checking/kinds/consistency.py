@@ -106,33 +106,49 @@ class ProseNumberCheck(Checker):
 
         related = [Related(c.span, f"表格中为 {c.raw or 0}") for _, c in cells]
         tname = table_name(cells[0][0].key) if cells else ""
-        for p, m in self._matches(_paragraphs(doc, self.p["sections"])):
-            if self.req is not None and not self.req.search(_sentence(p.text, m.start(), m.end())):
-                continue
-            if self.ex is not None:
-                around = _sentence(p.text, m.start(), m.end(), self.p["exclude_scope"] == "clause")
-                if self.ex.search(around):
-                    continue
-            if self.p["mode"] == "equal":
-                stated = int(m.group("n"))
-                if stated == value or stated in alternatives:
-                    continue
-                span = p.span_of(m.start("n"), m.end("n"))
-                yield self.diag(doc, span, related=related, stated=stated, table_value=_fmt(value), table=tname, match=m.group(0))
-                return  # one contradiction per rule and report is enough
-            if value > 0:
-                yield self.diag(doc, p.span_of(m.start(), m.end()), related=related, table_value=_fmt(value), table=tname, match=m.group(0))
-                return
+        equal = self.p["mode"] == "equal"
+        for p in _paragraphs(doc, self.p["sections"]):
+            for start, end, stated, n_start, n_end, match in self._stated(p.text):
+                if equal:
+                    if stated == value or stated in alternatives:
+                        continue
+                    span = p.span_of(n_start, n_end)
+                    yield self.diag(doc, span, related=related, stated=stated, table_value=_fmt(value), table=tname, match=match)
+                    return  # one contradiction per rule and report is enough
+                if value > 0:
+                    yield self.diag(doc, p.span_of(start, end), related=related, table_value=_fmt(value), table=tname, match=match)
+                    return
 
-    def _matches(self, paragraphs: list[Paragraph]):
-        """(paragraph, match) of every pattern in every paragraph, in that order."""
-        searches = self.searches
-        for p in paragraphs:
-            text = p.text
-            for rx, literal in searches:
-                if literal in text:
-                    for m in rx.finditer(text):
-                        yield p, m
+    def _stated(self, text: str) -> tuple:
+        """(start, end, number stated, its start, its end, the match) of each match of the
+        patterns in one paragraph's text, in order, that `require` and `exclude` let through.
+        A function of the text alone, kept per text (in the editor only the paragraph typed
+        into is searched again)."""
+        memo = self.__dict__.setdefault("_per_text", {})
+        hit = memo.get(text)
+        if hit is not None:
+            return hit
+        out = []
+        equal = self.p["mode"] == "equal"
+        clause = self.p["exclude_scope"] == "clause"
+        for rx, literal in self.searches:
+            if literal not in text:
+                continue
+            for m in rx.finditer(text):
+                if self.req is not None and not self.req.search(_sentence(text, m.start(), m.end())):
+                    continue
+                if self.ex is not None and self.ex.search(_sentence(text, m.start(), m.end(), clause)):
+                    continue
+                if equal:
+                    if m.group("n") is None:
+                        continue  # (an optional number the match went without)
+                    out.append((m.start(), m.end(), int(m.group("n")), m.start("n"), m.end("n"), m.group(0)))
+                else:
+                    out.append((m.start(), m.end(), None, 0, 0, m.group(0)))
+        if len(memo) >= 2048:
+            memo.clear()
+        memo[text] = found = tuple(out)
+        return found
 
 
 def _fmt(v) -> str:
