@@ -90,33 +90,24 @@ class BudgetedPattern:
         return f"BudgetedPattern({self.pattern!r})"
 
     def search(self, string, pos=0, endpos=None):
-        try:
-            return self.rx.search(string, pos, endpos, concurrent=True, timeout=_timeout())
-        except TimeoutError:
-            raise BudgetExceeded from None
+        return _within(self.rx.search, string, pos, endpos)
 
     def match(self, string, pos=0, endpos=None):
-        try:
-            return self.rx.match(string, pos, endpos, concurrent=True, timeout=_timeout())
-        except TimeoutError:
-            raise BudgetExceeded from None
+        return _within(self.rx.match, string, pos, endpos)
 
     def fullmatch(self, string, pos=0, endpos=None):
-        try:
-            return self.rx.fullmatch(string, pos, endpos, concurrent=True, timeout=_timeout())
-        except TimeoutError:
-            raise BudgetExceeded from None
+        return _within(self.rx.fullmatch, string, pos, endpos)
+
+    def findall(self, string, pos=0, endpos=None):
+        return _within(self.rx.findall, string, pos, endpos)
+
+    def split(self, string, maxsplit=0):
+        return _within(self.rx.split, string, maxsplit)
 
     def finditer(self, string, pos=0, endpos=None):
         it = self.rx.finditer(string, pos, endpos, concurrent=True, timeout=_timeout())
         try:
             yield from it  # (the timeout counts over the whole iteration)
-        except TimeoutError:
-            raise BudgetExceeded from None
-
-    def findall(self, string, pos=0, endpos=None):
-        try:
-            return self.rx.findall(string, pos, endpos, concurrent=True, timeout=_timeout())
         except TimeoutError:
             raise BudgetExceeded from None
 
@@ -129,17 +120,18 @@ class BudgetedPattern:
         import regex
 
         try:
-            return self.rx.subn(repl, string, count, concurrent=True, timeout=_timeout())
-        except TimeoutError:
-            raise BudgetExceeded from None
+            return _within(self.rx.subn, repl, string, count)
         except regex.error as exc:  # a bad replacement template: the error re would raise
             raise re.error(str(exc)) from None
 
-    def split(self, string, maxsplit=0):
-        try:
-            return self.rx.split(string, maxsplit, concurrent=True, timeout=_timeout())
-        except TimeoutError:
-            raise BudgetExceeded from None
+
+def _within(method, *args):
+    """A search of the `regex` module with the time left of the rule's deadline, letting other
+    threads run meanwhile; BudgetExceeded when the time is up."""
+    try:
+        return method(*args, concurrent=True, timeout=_timeout())
+    except TimeoutError:
+        raise BudgetExceeded from None
 
 
 # -- a CPU-time budget for the rest of a rule (main thread only) -------------------------------
