@@ -22,8 +22,9 @@ Rows:
   server being done with the final version; "lints" counts the versions the server finished
   (published or noticed) during the burst: 1 when the burst is drained and linted once.
 
-Peers (an autocorrect server, `ruff server`) run with the same client when they are on PATH;
-otherwise the reason is printed. Times are medians and p95 over the repetitions; the load
+Peers run with the same client when they are on PATH (otherwise the reason is printed):
+`ruff server` on Python of the same sizes (`pip install ruff`), typed into a number literal and
+a comment, one key and 10-key bursts; an autocorrect server is found but not driven yet. Times are medians and p95 over the repetitions; the load
 average is printed: on a shared machine compare ratios.
 """
 
@@ -242,15 +243,68 @@ def run(sizes: list[int], quick: bool, server: list[str] | None = None, with_pee
     return results
 
 
+def python_document(size: int) -> str:
+    """Python of about `size` bytes for `ruff server`: functions, every 20th with an unused
+    variable (F841: a finding every few KB, as the reports have), a number literal and a
+    comment to type into."""
+    parts, n, k = ["import os\n\n\n"], 0, 0
+    while n < size:
+        name = f"unused_{k}" if k % 20 == 0 else f"value_{k}"
+        use = f"{name} * " if k % 20 else ""
+        block = f"def f_{k}(x):\n    # 计算第 {k} 项：说明文字，说明文字\n    {name} = x + {k}\n    return {use}x * 13310 + {k}\n\n\n"
+        parts.append(block)
+        n += len(block.encode("utf-8"))
+        k += 1
+    return "".join(parts)
+
+
+def _python_points(text: str) -> dict:
+    lines = text.split("\n")
+    mid = len(lines) // 2
+    number = next(i for i in range(mid, len(lines)) if "13310" in lines[i])
+    comment = next(i for i in range(mid, len(lines)) if lines[i].lstrip().startswith("#"))
+    return {
+        "table": ((number, utf16(lines[number][: lines[number].index("13310") + 2])), "7"),
+        "prose": ((comment, utf16(lines[comment][: len(lines[comment]) // 2])), "好"),
+    }
+
+
 def peers(tmp: Path, sizes: list[int], quick: bool) -> list[dict]:
+    """The peers typed into by the same client: `ruff server` on Python of the same sizes
+    (a digit into a number, a character into a comment); autocorrect's server where it is."""
     out = []
+    reps = {15 * KB: (60, 20), 150 * KB: (30, 12), 1500 * KB: (10, 6)}
     for name, cmd in (("autocorrect server", ["autocorrect", "server"]), ("ruff server", ["ruff", "server"])):
         if shutil.which(cmd[0]) is None:
             print(f"peer {name}: skipped — `{cmd[0]}` is not on PATH (not installed on this machine)")
             out.append({"peer": name, "skipped": f"{cmd[0]} not on PATH"})
             continue
-        print(f"peer {name}: found {shutil.which(cmd[0])}, but this script does not drive it yet — skipped")
-        out.append({"peer": name, "skipped": "not driven by this script"})
+        if name != "ruff server":
+            print(f"peer {name}: found {shutil.which(cmd[0])}, but this script does not drive it yet — skipped")
+            out.append({"peer": name, "skipped": "not driven by this script"})
+            continue
+        for size in sizes:
+            singles, bursts = reps.get(size, (10, 6))
+            if quick:
+                singles, bursts = max(6, singles // 3), max(3, bursts // 2)
+            text = python_document(size)
+            path = tmp / f"peer-{size}.py"
+            path.write_text(text, encoding="utf-8")
+            s = Session(cmd, tmp, f"ruff-{size}", path, text, "python", dict(os.environ))
+            try:
+                points = _python_points(text)
+                s.single_keys(points["table"][0], "7", 4)
+                for what, (point, ch) in points.items():
+                    one = s.single_keys(point, ch, singles)
+                    burst = [s.burst(point, ch) for _ in range(bursts)]
+                    row = {"peer": name, "size": len(text.encode("utf-8")), "what": "number" if what == "table" else "comment",
+                           "one_key_ms": stats(one), "burst_after_last_key_ms": stats([b[1] for b in burst]), "load": loadavg()}
+                    out.append(row)
+                    print(f"peer {name} {row['size']:>10,} {row['what']:8} one key: median {fnum(row['one_key_ms']['median'])} ms, "
+                          f"p95 {fnum(row['one_key_ms']['p95'])}; 10 keys @20ms, after the last: {fnum(row['burst_after_last_key_ms']['median'])} ms; load {row['load']}",
+                          flush=True)
+            finally:
+                s.close()
     return out
 
 
