@@ -927,18 +927,15 @@ def _lint_locked(lock: threading.Lock, linter: Linter, text: str, name: str, sta
     with lock:
         if stale is not None and stale():
             return None
-        if stale is not None:
-            # lint_text as the command line runs it, its Linter.lint asked to stop when stale
-            # (an instance attribute for this call: the Linter is this thread's under `lock`)
-            linter.lint = functools.partial(Linter.lint, linter, should_stop=stale)
         try:
-            doc, diags = linter.lint_text(text, name)
+            # lint_text as the command line runs it, asked between the build's steps and the
+            # rules whether the text moved on
+            doc, diags = linter.lint_text(text, name, should_stop=stale)
         except Exception:
             if stale is not None and stale():
                 return None  # what runs after a stopped lint may not expect its None
             raise
         finally:
-            linter.__dict__.pop("lint", None)
             errors = list(linter.errors)
             linter.errors.clear()
     if diags is None:

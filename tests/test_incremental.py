@@ -172,3 +172,28 @@ def test_duplicate_matches_kept_between_edits_equal_a_fresh_comparison():
         fresh = DuplicateCheck.__new__(DuplicateCheck)
         want = DuplicateCheck._best_earlier(fresh, list(texts), 90.0, "r.txt")
         assert got == want, (step, texts)
+
+
+def test_a_lint_told_to_stop_during_the_build_stops_there():
+    """lint_text asks should_stop between the build's steps too (a 1.5 MB build is ~60 ms):
+    a stop during the build gives (None, None) and runs no rule; a stop during the rules gives
+    the Document and None; a callback that never says stop gives the full lint's findings."""
+    from .conftest import EXAMPLES
+
+    text = (EXAMPLES / "defects.txt").read_text(encoding="utf-8")
+    linter = Linter(incremental=True)
+    asked = []
+
+    def at(n):
+        def stop():
+            asked.append(1)
+            return len(asked) >= n
+        return stop
+
+    assert linter.lint_text(text, "r.txt", should_stop=at(1)) == (None, None)
+    assert len(asked) == 1 and linter.reused == 0
+    asked.clear()
+    doc, diags = linter.lint_text(text, "r.txt", should_stop=at(10))  # 6 build steps, then rules
+    assert doc is not None and diags is None
+    full = Linter().lint_text(text, "r.txt")[1]
+    assert linter.lint_text(text, "r.txt", should_stop=lambda: False)[1] == full

@@ -247,10 +247,17 @@ class Linter:
         """A rule by its code or its name."""
         return self._by_code.get(code)
 
-    def lint_text(self, text: str, path: str = "<stdin>") -> tuple[Document, list[Diagnostic]]:
+    def lint_text(self, text: str, path: str = "<stdin>", should_stop: Callable[[], bool] | None = None) -> tuple[Document | None, list[Diagnostic] | None]:
+        """(the Document, its findings) of `text`; with `should_stop` (see lint), (None, None)
+        when it said True during the build, (the Document, None) during the lint."""
+        from ..parsing.builder import Stopped
+
         with paused():  # see gcpause.py: a lint makes no cycles
-            doc = build(text, path)
-            return doc, self.lint(doc)
+            try:
+                doc = build(text, path) if should_stop is None else build(text, path, should_stop)
+            except Stopped:
+                return None, None
+            return doc, self.lint(doc, should_stop=should_stop)
 
     def lint(self, doc: Document, rules: list[Rule] | None = None, should_stop: Callable[[], bool] | None = None) -> list[Diagnostic] | None:
         """The findings of `doc`. `should_stop` (the language server's: has the text moved on?)
