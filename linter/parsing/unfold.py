@@ -216,9 +216,27 @@ def _cuts(original: str) -> list[int]:
     return sorted(cuts)
 
 
+# a long line's text -> whether it is a crawl's: the editor re-reads mostly unchanged lines.
+# Bounded by the characters it holds (its keys would outlive a closed document).
+_CRAWL_LINES: dict[str, bool] = {}
+_CRAWL_HELD = [0]
+CRAWL_MAX_CHARS = 3_000_000
+
+
+def _is_crawl(text: str) -> bool:
+    known = _CRAWL_LINES.get(text)
+    if known is None:
+        if _CRAWL_HELD[0] > CRAWL_MAX_CHARS:
+            _CRAWL_LINES.clear()
+            _CRAWL_HELD[0] = 0
+        known = _CRAWL_LINES[text] = is_crawl_line(text)
+        _CRAWL_HELD[0] += len(text)
+    return known
+
+
 def unfold(lines: list[str]) -> list[tuple[str, int, int]]:
     """(text, physical line, start column) pieces for the grammar; identity for normal lines."""
-    crawls = [i for i, text in enumerate(lines) if len(text) >= MIN_CRAWL_LENGTH and is_crawl_line(text)]
+    crawls = [i for i, text in enumerate(lines) if len(text) >= MIN_CRAWL_LENGTH and _is_crawl(text)]
     if not crawls:  # the usual case, built in C
         return list(zip(lines, range(1, len(lines) + 1), repeat(0)))
     out: list[tuple[str, int, int]] = []
