@@ -15,6 +15,7 @@ from . import labels
 from . import lines as L
 from ..model import templates
 from ..support.gcpause import paused
+from ..support.memo import TextMemo
 from ..model.line import Line
 from .lines import classify, mark_page_footers
 from ..model.document import Document, MetaField, Paragraph, Section, Subsection
@@ -357,27 +358,8 @@ _OPENERS = frozenset(_PAIRS)
 _BRACKETS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS)) + "]")
 
 
-# text -> its answer: the editor re-reads mostly unchanged paragraphs. Bounded by the
-# characters it holds (the texts are its own joins: they would outlive a closed document).
-_UNCLOSED: dict[str, str | None] = {}
-_UNCLOSED_HELD = [0]
-UNCLOSED_MAX_CHARS = 3_000_000
-
-
-def _unclosed(previous: str) -> str | None:
-    """The innermost bracket `previous` leaves open, if opened in its last 60 characters."""
-    known = _UNCLOSED.get(previous, _UNCLOSED)
-    if known is not _UNCLOSED:
-        return known
-    if _UNCLOSED_HELD[0] > UNCLOSED_MAX_CHARS:
-        _UNCLOSED.clear()
-        _UNCLOSED_HELD[0] = 0
-    known = _UNCLOSED[previous] = _innermost_open(previous)
-    _UNCLOSED_HELD[0] += len(previous)
-    return known
-
-
 def _innermost_open(previous: str) -> str | None:
+    """The innermost bracket `previous` leaves open, if opened in its last 60 characters."""
     if _OPENERS.isdisjoint(previous):
         return None  # most lines: no bracket at all
     stack: list[tuple[str, int]] = []
@@ -390,6 +372,10 @@ def _innermost_open(previous: str) -> str | None:
     if not stack or len(previous.rstrip()) - stack[-1][1] > 60:
         return None
     return stack[-1][0]
+
+
+# (kept per text: the editor re-reads mostly unchanged paragraphs)
+_unclosed = TextMemo(_innermost_open, 3_000_000)
 
 
 def _closes(opener: str, text: str) -> bool:

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from itertools import repeat
 
+from ..support.memo import TextMemo
 from ..model import templates
 
 # Only a line this long can hold a crawled body (a heading and a table at least).
@@ -216,22 +217,8 @@ def _cuts(original: str) -> list[int]:
     return sorted(cuts)
 
 
-# a long line's text -> whether it is a crawl's: the editor re-reads mostly unchanged lines.
-# Bounded by the characters it holds (its keys would outlive a closed document).
-_CRAWL_LINES: dict[str, bool] = {}
-_CRAWL_HELD = [0]
-CRAWL_MAX_CHARS = 3_000_000
-
-
-def _is_crawl(text: str) -> bool:
-    known = _CRAWL_LINES.get(text)
-    if known is None:
-        if _CRAWL_HELD[0] > CRAWL_MAX_CHARS:
-            _CRAWL_LINES.clear()
-            _CRAWL_HELD[0] = 0
-        known = _CRAWL_LINES[text] = is_crawl_line(text)
-        _CRAWL_HELD[0] += len(text)
-    return known
+# (kept per text: the editor re-reads mostly unchanged lines)
+_is_crawl = TextMemo(is_crawl_line, 3_000_000)
 
 
 def unfold(lines: list[str]) -> list[tuple[str, int, int]]:

@@ -13,6 +13,7 @@ import re
 
 from ...model.document import Document, Paragraph
 from ...reading.source import Span
+from ...support.memo import TextMemo
 from .base import Checker, Param
 from .common import start_span, table_name
 
@@ -124,10 +125,12 @@ class ProseNumberCheck(Checker):
         patterns in one paragraph's text, in order, that `require` and `exclude` let through.
         A function of the text alone, kept per text (in the editor only the paragraph typed
         into is searched again)."""
-        memo = self.__dict__.setdefault("_per_text", {})
-        hit = memo.get(text)
-        if hit is not None:
-            return hit
+        memo = self.__dict__.get("_per_text")
+        if memo is None:
+            memo = self.__dict__["_per_text"] = TextMemo(self._stated_in, 1_000_000)
+        return memo(text)
+
+    def _stated_in(self, text: str) -> tuple:
         out = []
         equal = self.p["mode"] == "equal"
         clause = self.p["exclude_scope"] == "clause"
@@ -145,10 +148,7 @@ class ProseNumberCheck(Checker):
                     out.append((m.start(), m.end(), int(m.group("n")), m.start("n"), m.end("n"), m.group(0)))
                 else:
                     out.append((m.start(), m.end(), None, 0, 0, m.group(0)))
-        if len(memo) >= 2048:
-            memo.clear()
-        memo[text] = found = tuple(out)
-        return found
+        return tuple(out)
 
 
 def _fmt(v) -> str:
