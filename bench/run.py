@@ -50,7 +50,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from lspclient import LspClient, LspError  # noqa: E402
+from lspclient import LspClient  # noqa: E402
 
 KB = 1000
 MB = 1000 * 1000

@@ -441,3 +441,17 @@ def test_random_patterns_never_fail_and_their_literal_holds():
                 assert literal in m.group(0), (p, literal, text)
 
     check()
+
+
+def test_a_pattern_our_parser_cannot_read_is_refused_with_a_message(monkeypatch):
+    """Should our parser ever fail on a pattern re accepts (a syntax of a later Python), the
+    rule is refused with one Chinese line, never a traceback or a pattern left unchecked."""
+    from xxgk_lint.linter.support import regex_syntax as rs
+    from xxgk_lint.linter.support import regexes
+
+    def unreadable(pattern, flags=0):
+        raise rs.RegexSyntaxError("未知的写法")
+
+    monkeypatch.setattr(regexes, "_parse", unreadable)
+    with pytest.raises(regexes.RegexError, match="无法做安全检查"):
+        regexes.compile_checked(r"\d+年")

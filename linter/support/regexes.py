@@ -11,7 +11,6 @@ read by our own parser (support/regex_syntax.py), not by re's private one."""
 
 from __future__ import annotations
 
-import os
 import re
 
 from . import regex_syntax as rs
@@ -373,6 +372,8 @@ def compile_checked(pattern: str, untrusted: bool = False):
         raise RegexError(f"正则表达式无效：{exc}") from None
     except RecursionError:
         raise RegexError("正则表达式嵌套过深，已拒绝") from None
+    except rs.RegexSyntaxError as exc:  # (re accepts it, our parser does not: unchecked, so refused)
+        raise RegexError(f"正则表达式无法做安全检查（{exc}），已拒绝") from None
     if bad:
         raise RegexError("正则表达式含嵌套的无界重复（如 (a+)+），可能导致灾难性回溯，已拒绝")
     if polynomial:
