@@ -344,10 +344,6 @@ class XxgkProtocol(LanguageServerProtocol):
             log.error("cannot send %s: the client's end of the pipe is closed", method)
             raise
 
-    def to_json(self, obj) -> str:
-        """An LSP object as pygls' _send_data would write it inside a message."""
-        return json.dumps(self._converter.unstructure(obj))
-
     def receive(self, body: bytes) -> None:
         """Handle the body of one frame (from FrameReader)."""
         try:
@@ -1004,8 +1000,8 @@ def diagnostic_json(d: Diagnostic, st: DocState, enc) -> str:
     if d.related:
         related = []
         for r in d.related:
-            other = getattr(r, "path", None)
-            if other and other != uri_to_path(st.uri) and os.path.isabs(other):
+            other = _other_file(r, st)
+            if other:
                 x = r.span
                 where = {
                     "uri": Path(other).as_uri(),
@@ -1022,11 +1018,17 @@ def diagnostic_json(d: Diagnostic, st: DocState, enc) -> str:
     return json.dumps(out)
 
 
-def _related_location(r, st: DocState, enc) -> types.Location:
-    """A related place in this document, or in another report (a cross-year finding's: last
-    year's file, whose lines the server does not hold: line and column as they are)."""
+def _other_file(r, st: DocState) -> str | None:
+    """The file of a related place in another report (a cross-year finding's: last year's
+    file, whose lines the server does not hold), or None for a place in this document."""
     other = getattr(r, "path", None)
-    if other and other != uri_to_path(st.uri) and os.path.isabs(other):
+    return other if other and other != uri_to_path(st.uri) and os.path.isabs(other) else None
+
+
+def _related_location(r, st: DocState, enc) -> types.Location:
+    """A related place in this document, or in another report (line and column as they are)."""
+    other = _other_file(r, st)
+    if other:
         s = r.span
         start = types.Position(line=max(s.line - 1, 0), character=max(s.column - 1, 0))
         end = types.Position(line=max(s.end_line - 1, 0), character=max(s.end_column - 1, 0))
