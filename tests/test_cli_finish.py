@@ -166,7 +166,7 @@ def test_a_crash_of_the_engine_is_one_line_naming_the_file_and_exit_2(monkeypatc
     from xxgk_lint.linter.cli import run as R
     from xxgk_lint.linter.cli.main import main
 
-    def broken(text, path):
+    def broken(text, path, should_stop=None):
         raise RuntimeError("the builder broke")
 
     monkeypatch.setattr(engine, "build", broken)

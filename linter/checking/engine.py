@@ -254,7 +254,7 @@ class Linter:
 
         with paused():  # see gcpause.py: a lint makes no cycles
             try:
-                doc = build(text, path) if should_stop is None else build(text, path, should_stop)
+                doc = build(text, path, should_stop)
             except Stopped:
                 return None, None
             return doc, self.lint(doc, should_stop=should_stop)
