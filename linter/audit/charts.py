@@ -98,6 +98,22 @@ def _link(label_svg: str, href: str | None) -> str:
     return f'<a href="{esc(href)}">{label_svg}</a>' if href else label_svg
 
 
+def _grid(ticks, plot_x: float, scale: float, top: float, base: float, unit: str = "") -> list[str]:
+    """The vertical grid lines of a horizontal bar chart and their tick labels."""
+    out = []
+    for t in ticks:
+        x = plot_x + t * scale
+        out.append(f'<line class="grid" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{base}"/>')
+        out.append(f'<text class="tick" x="{x:.1f}" y="{base + 14}" text-anchor="middle">{esc(fmt(t, unit))}</text>')
+    return out
+
+
+def _row_label(label: str, href, label_width: int, y: float) -> str:
+    """A bar's label, right-aligned before the plot, shortened (the whole in its tooltip)."""
+    short = shorten(label, label_width - 4)
+    return _link(f'<text class="label" x="{label_width}" y="{y}" text-anchor="end"><title>{esc(label)}</title>{esc(short)}</text>', href)
+
+
 def hbar(
     items: list[tuple],
     title: str,
@@ -123,15 +139,10 @@ def hbar(
     scale = plot_w / axis_top
     out = [_svg_open(width, height, title, "hbar")]
     base = top + len(rows) * (bar_h + gap)
-    for t in ticks:
-        x = plot_x + t * scale
-        out.append(f'<line class="grid" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{base}"/>')
-        out.append(f'<text class="tick" x="{x:.1f}" y="{base + 14}" text-anchor="middle">{esc(fmt(t, unit))}</text>')
+    out.extend(_grid(ticks, plot_x, scale, top, base, unit))
     for i, (label, v, href) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        short = shorten(label, label_width - 4)
-        text = f'<text class="label" x="{label_width}" y="{y + bar_h - 5}" text-anchor="end"><title>{esc(label)}</title>{esc(short)}</text>'
-        out.append(_link(text, href))
+        out.append(_row_label(label, href, label_width, y + bar_h - 5))
         if v is None:
             out.append(f'<text class="value" x="{plot_x + 4}" y="{y + bar_h - 5}">—</text>')
             continue
@@ -182,15 +193,10 @@ def stacked_hbar(
     out = [_svg_open(width, height, title, "stacked")]
     out.append(_legend(series, colors, legend_rows, 8))
     base = top + len(rows) * (bar_h + gap)
-    for t in ticks:
-        x = plot_x + t * scale
-        out.append(f'<line class="grid" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{base}"/>')
-        out.append(f'<text class="tick" x="{x:.1f}" y="{base + 14}" text-anchor="middle">{esc(fmt(t))}</text>')
+    out.extend(_grid(ticks, plot_x, scale, top, base))
     for i, (label, vs, href) in enumerate(clean):
         y = top + i * (bar_h + gap)
-        short = shorten(label, label_width - 4)
-        text = f'<text class="label" x="{label_width}" y="{y + bar_h - 5}" text-anchor="end"><title>{esc(label)}</title>{esc(short)}</text>'
-        out.append(_link(text, href))
+        out.append(_row_label(label, href, label_width, y + bar_h - 5))
         x = float(plot_x)
         for j, v in enumerate(vs):
             if v <= 0:
