@@ -18,6 +18,7 @@ from ..checking.kinds.base import Checker, Param
 from ..checking.rules import RuleError
 from ..model.diagnostic import Diagnostic, Related
 from ..reading.source import Span
+from ..support.disjoint import DisjointSets
 from ..support.record import Record, factory
 from . import sketch
 
@@ -401,13 +402,8 @@ class Shared(AuditChecker):
                     index.add(sig, owner)
                     where.append((ri, k))
         keys = [reports[ri].key for ri, _ in where]
-        parent = list(range(len(index)))
-
-        def root(x):
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
+        sets = DisjointSets(len(index))
+        root = sets.root
 
         # Components of the graph whose edges are the candidate pairs (same bucket in some
         # band, other agencies) at least `similarity` alike; a pair already in one component
@@ -424,9 +420,8 @@ class Shared(AuditChecker):
                         b = g[y]
                         if keys[a] == keys[b]:
                             continue  # the same agency (another year): the cross-year rules' business
-                        ra, rb = root(a), root(b)
-                        if ra != rb and similarity(a, b) >= threshold:
-                            parent[max(ra, rb)] = min(ra, rb)
+                        if root(a) != root(b) and similarity(a, b) >= threshold:
+                            sets.join(a, b)
         comps: dict[int, list[int]] = {}
         for i in range(len(index)):
             r = root(i)

@@ -52,6 +52,7 @@ from __future__ import annotations
 import ctypes
 import re
 
+from ..support.disjoint import DisjointSets
 from ..support.errors import ReadError
 from .documents import CJK_GAP, MAX_PAGES, Builder, Converted, Origin, is_cjk, join_broken, squeeze_cjk_spaces
 
@@ -405,23 +406,16 @@ def find_tables(h_edges, v_edges) -> list[list[tuple]]:
         if found:
             cells.append(found)
     # cells sharing a corner are one table
-    parent = list(range(len(cells)))
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(cells))
     owner: dict[tuple, int] = {}
     for i, (x0, t, x1, b) in enumerate(cells):
         for corner in ((x0, t), (x1, t), (x0, b), (x1, b)):
             j = owner.setdefault(corner, i)
             if j != i:
-                parent[root(i)] = root(j)
+                sets.join(i, j)
     groups: dict[int, list] = {}
     for i, c in enumerate(cells):
-        groups.setdefault(root(i), []).append(c)
+        groups.setdefault(sets.root(i), []).append(c)
     tables = [g for g in groups.values() if len(g) >= 2]
     tables.sort(key=lambda g: (min(c[1] for c in g), min(c[0] for c in g)))
     return tables

@@ -11,6 +11,7 @@ Each module's first docstring line says what it buys and what it costs:
 - toml, resources, errors, regexes: lazy TOML reading, the data folders, the user-caused
   errors (exit 2), the safety check of rule packs' regexes;
 - regex_syntax: our own parser of `re` syntax, for that check (no private `re` internals);
+- disjoint: disjoint sets (grouping by pairs: a PDF's cells, the audit's near-copies);
 - memo: a pure function of a text remembered by text, bounded by the characters held (the
   editor's rebuilds);
 - budget: time budgets that stop a rule (deadlines for rule packs' regexes in any thread, a
