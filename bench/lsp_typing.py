@@ -199,17 +199,22 @@ def inprocess_ms(text: str, path: str, point: tuple[int, int], ch: str, runs: in
     return stats(out)
 
 
+def repetitions(size: int, quick: bool) -> tuple[int, int]:
+    """(single keys, bursts) typed at a size: fewer for the larger documents, and with --quick."""
+    singles, bursts = {15 * KB: (60, 20), 150 * KB: (30, 12), 1500 * KB: (10, 6)}.get(size, (10, 6))
+    if quick:
+        singles, bursts = max(6, singles // 3), max(3, bursts // 2)
+    return singles, bursts
+
+
 def run(sizes: list[int], quick: bool, server: list[str] | None = None, with_peers: bool = True) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="xxgk-lsp-typing-"))
     env = dict(os.environ)
     env.setdefault("XXGK_LINT_CACHE_DIR", str(tmp / "diskcache"))
-    reps = {15 * KB: (60, 20), 150 * KB: (30, 12), 1500 * KB: (10, 6)}
     results: dict = {"load_before": loadavg(), "rows": [], "peers": []}
     try:
         for size in sizes:
-            singles, bursts = reps.get(size, (10, 6))
-            if quick:
-                singles, bursts = max(6, singles // 3), max(3, bursts // 2)
+            singles, bursts = repetitions(size, quick)
             text = build_document(size)
             path = tmp / f"report-{size}.md"
             path.write_text(text, encoding="utf-8")
@@ -273,7 +278,6 @@ def peers(tmp: Path, sizes: list[int], quick: bool) -> list[dict]:
     """The peers typed into by the same client: `ruff server` on Python of the same sizes
     (a digit into a number, a character into a comment); autocorrect's server where it is."""
     out = []
-    reps = {15 * KB: (60, 20), 150 * KB: (30, 12), 1500 * KB: (10, 6)}
     for name, cmd in (("autocorrect server", ["autocorrect", "server"]), ("ruff server", ["ruff", "server"])):
         if shutil.which(cmd[0]) is None:
             print(f"peer {name}: skipped — `{cmd[0]}` is not on PATH (not installed on this machine)")
@@ -284,9 +288,7 @@ def peers(tmp: Path, sizes: list[int], quick: bool) -> list[dict]:
             out.append({"peer": name, "skipped": "not driven by this script"})
             continue
         for size in sizes:
-            singles, bursts = reps.get(size, (10, 6))
-            if quick:
-                singles, bursts = max(6, singles // 3), max(3, bursts // 2)
+            singles, bursts = repetitions(size, quick)
             text = python_document(size)
             path = tmp / f"peer-{size}.py"
             path.write_text(text, encoding="utf-8")
