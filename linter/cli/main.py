@@ -124,6 +124,16 @@ _AUDIT_EXAMPLES = """示例：
 """ + EXIT_CODES_CN
 
 
+def _rule_options(p: argparse.ArgumentParser) -> None:
+    """The options check and audit share: which rules, which configuration, which exit code."""
+    p.add_argument("--select", action="append", default=[], metavar="规则", help="只运行这些规则、前缀或类别（逗号分隔）")
+    p.add_argument("--ignore", action="append", default=[], metavar="规则", help="不运行这些规则、前缀或类别（逗号分隔）")
+    p.add_argument("--config", metavar="文件", help="配置文件（xxgk-lint.toml 或 pyproject.toml）")
+    p.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
+    p.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
+    p.add_argument("--exit-zero", action="store_true", help="有问题时退出码也为 0（读写、配置与内部错误仍为 2）")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="xxgk-lint",
@@ -144,12 +154,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "concise", "json", "sarif", "github", "junit"], help="输出格式（默认 text）",
     )
     c.add_argument("--output-file", "-o", metavar="文件", help="把结果写入文件而不是标准输出")
-    c.add_argument("--select", action="append", default=[], metavar="规则", help="只运行这些规则、前缀或类别（逗号分隔）")
-    c.add_argument("--ignore", action="append", default=[], metavar="规则", help="不运行这些规则、前缀或类别（逗号分隔）")
-    c.add_argument("--config", metavar="文件", help="配置文件（xxgk-lint.toml 或 pyproject.toml）")
-    c.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
-    c.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
-    c.add_argument("--exit-zero", action="store_true", help="有问题时退出码也为 0（读写、配置与内部错误仍为 2）")
+    _rule_options(c)
     c.add_argument("--fix", action="store_true", help="应用安全的自动修复")
     c.add_argument("--unsafe-fixes", action="store_true", help="也应用需要确认的修复（与 --fix 或 --diff 一起用）")
     c.add_argument("--diff", action="store_true", help="只显示修复会做的改动，不写文件")
@@ -178,12 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--output-file", "-o", metavar="文件", help="把结果写入文件而不是标准输出（xlsx 必须指定）")
     a.add_argument("--engine", choices=["local", "ray"], default="local", help="local：本机多进程（默认）；ray：在 Ray 集群上运行")
     a.add_argument("--ray-address", metavar="地址", help="已有 Ray 集群的地址（默认在本机启动一个）")
-    a.add_argument("--select", action="append", default=[], metavar="规则", help="只运行这些规则、前缀或类别（逗号分隔）")
-    a.add_argument("--ignore", action="append", default=[], metavar="规则", help="不运行这些规则、前缀或类别（逗号分隔）")
-    a.add_argument("--config", metavar="文件", help="配置文件（xxgk-lint.toml 或 pyproject.toml）")
-    a.add_argument("--isolated", action="store_true", help="不读取任何配置文件")
-    a.add_argument("--fail-level", choices=["error", "warning", "info"], help="达到该级别的问题使退出码为 1")
-    a.add_argument("--exit-zero", action="store_true", help="有问题时退出码也为 0（读写、配置与内部错误仍为 2）")
+    _rule_options(a)
     a.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="并行进程数（默认：全部 CPU 核）")
     a.add_argument("--no-cache", action="store_true", help="不读写结果缓存")
     a.add_argument("--no-respect-gitignore", action="store_true", help="检查目录时不理会 .gitignore")
